@@ -1,0 +1,24 @@
+package fr.habilis.ca;
+
+import fr.habilis.ca.audit.AuditLog;
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.store.Database;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Clock;
+
+/**
+ * What every API module receives when it is mounted: the shared, long-lived parts of a running
+ * server. {@code signers} is the worker pool for key generation and slow signatures.
+ */
+public record ServerContext(
+    Vertx vertx,
+    HabilisConfig config,
+    Endpoints endpoints,
+    Database db,
+    CaHierarchy ca,
+    AuditLog audit,
+    WorkerExecutor signers,
+    Clock clock) {}

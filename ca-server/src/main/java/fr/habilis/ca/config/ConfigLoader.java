@@ -1,0 +1,130 @@
+package fr.habilis.ca.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads the optional configuration file (YAML or JSON, one flat object) and lets every key be
+ * overridden by its {@code HABILIS_*} environment variable. Unknown keys and bad values are
+ * refused with a message naming the key, so a typo never silently falls back to a default.
+ */
+public final class ConfigLoader {
+  private ConfigLoader() {}
+
+  public static HabilisConfig load(Path file, Map<String, String> environment) {
+    Map<String, String> fromFile = file == null ? Map.of() : readFile(file);
+    return fromMaps(fromFile, environment);
+  }
+
+  static HabilisConfig fromMaps(Map<String, String> fileValues, Map<String, String> environment) {
+    EnumMap<Setting, String> values = new EnumMap<>(Setting.class);
+    for (Map.Entry<String, String> e : fileValues.entrySet()) {
+      Setting s = Setting.byKey(e.getKey());
+      if (s == null) throw new ConfigException("unknown configuration key '" + e.getKey() + "'");
+      if (e.getValue() != null) values.put(s, e.getValue());
+    }
+    for (Map.Entry<String, String> e : environment.entrySet()) {
+      if (!e.getKey().startsWith("HABILIS_")) continue;
+      Setting s = Setting.byEnvName(e.getKey());
+      if (s == null) throw new ConfigException("unknown environment variable " + e.getKey());
+      values.put(s, e.getValue());
+    }
+    values.forEach(ConfigLoader::check);
+    return new HabilisConfig(values);
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    if (!Files.isReadable(file)) throw new ConfigException("cannot read configuration file " + file);
+    JsonNode root;
+    try {
+      String name = file.getFileName().toString().toLowerCase();
+      ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+      root = mapper.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new ConfigException("configuration file " + file + " is not valid YAML/JSON: " + firstLine(e.getMessage()));
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) return Map.of();
+    if (!root.isObject()) throw new ConfigException("configuration file " + file + " must hold one object of keys");
+    Map<String, String> out = new LinkedHashMap<>();
+    var fields = root.fields();
+    while (fields.hasNext()) {
+      var f = fields.next();
+      if (f.getValue().isContainerNode()) {
+        throw new ConfigException("configuration key '" + f.getKey() + "' must be a single value");
+      }
+      out.put(f.getKey(), f.getValue().isNull() ? null : f.getValue().asText());
+    }
+    return out;
+  }
+
+  private static void check(Setting s, String v) {
+    String where = "configuration " + s.key() + " (" + s.envName() + ")";
+    switch (s.kind()) {
+      case ENUM -> {
+        for (String a : s.allowed()) if (a.equals(v)) return;
+        throw new ConfigException(where + ": '" + v + "' is not one of " + String.join(", ", s.allowed()));
+      }
+      case PORT -> {
+        int p = parseInt(where, v);
+        if (p < 0 || p > 65535) throw new ConfigException(where + ": port " + v + " is outside 0-65535");
+      }
+      case POSITIVE_INT -> {
+        if (parseInt(where, v) <= 0) throw new ConfigException(where + ": must be a positive integer, got '" + v + "'");
+      }
+      case URL -> {
+        try {
+          URI u = new URI(v);
+          if (u.getScheme() == null || u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+            throw new ConfigException(where + ": '" + v + "' is not an absolute http(s) URL");
+          }
+        } catch (java.net.URISyntaxException e) {
+          throw new ConfigException(where + ": '" + v + "' is not a URL");
+        }
+      }
+      case HOSTNAME -> {
+        if (!v.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")) {
+          throw new ConfigException(where + ": '" + v + "' is not a host name");
+        }
+      }
+      case DURATION -> {
+        try {
+          if (Setting.parseDuration(v).isNegative()) throw new ConfigException(where + ": duration must be positive");
+        } catch (RuntimeException e) {
+          if (e instanceof ConfigException ce) throw ce;
+          throw new ConfigException(where + ": '" + v + "' is not a duration (e.g. 30d, 10m, PT1H)");
+        }
+      }
+      case OID -> {
+        if (!v.matches("[0-2](\\.(0|[1-9][0-9]*))+")) throw new ConfigException(where + ": '" + v + "' is not an OID");
+      }
+      case BOOLEAN -> {
+        if (!v.equals("true") && !v.equals("false")) throw new ConfigException(where + ": must be true or false");
+      }
+      case STRING -> {
+        if (v.isBlank()) throw new ConfigException(where + ": must not be empty");
+      }
+    }
+  }
+
+  private static int parseInt(String where, String v) {
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigException(where + ": '" + v + "' is not an integer");
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) return "";
+    int i = s.indexOf('\n');
+    return i < 0 ? s : s.substring(0, i);
+  }
+}

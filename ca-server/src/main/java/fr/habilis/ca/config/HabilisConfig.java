@@ -1,0 +1,79 @@
+package fr.habilis.ca.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Validated configuration values; built by {@link ConfigLoader}. Immutable. */
+public final class HabilisConfig {
+  private final Map<Setting, String> values;
+
+  HabilisConfig(Map<Setting, String> values) {
+    this.values = Collections.unmodifiableMap(new EnumMap<>(values));
+  }
+
+  /** A configuration from explicit values only (tests, tools); checked like a file. */
+  public static HabilisConfig of(Map<String, String> values) {
+    return ConfigLoader.fromMaps(Map.copyOf(values), Map.of());
+  }
+
+  /** The value or its default; null when neither exists. */
+  public String get(Setting s) {
+    String v = values.get(s);
+    return v != null ? v : s.defaultValue();
+  }
+
+  public boolean isSet(Setting s) {
+    return values.containsKey(s);
+  }
+
+  public int getInt(Setting s) {
+    return Integer.parseInt(get(s));
+  }
+
+  public Duration getDuration(Setting s) {
+    return Setting.parseDuration(get(s));
+  }
+
+  public boolean getBoolean(Setting s) {
+    return Boolean.parseBoolean(get(s));
+  }
+
+  public boolean isProduction() {
+    return "production".equals(get(Setting.ENVIRONMENT));
+  }
+
+  public String environment() {
+    return get(Setting.ENVIRONMENT);
+  }
+
+  public Path dataDir() {
+    return Path.of(get(Setting.DATA_DIR)).toAbsolutePath().normalize();
+  }
+
+  public String hostname() {
+    return get(Setting.HOSTNAME);
+  }
+
+  /** JDBC URL: the configured one, else an H2 file in the data directory. */
+  public String dbUrl() {
+    String url = get(Setting.DB_URL);
+    if (url != null) return url;
+    return "jdbc:h2:file:" + dataDir().resolve("habilis").toString().replace('\\', '/');
+  }
+
+  /** A copy with some values replaced (e.g. the ports actually bound). */
+  public HabilisConfig with(Setting s, String value) {
+    EnumMap<Setting, String> copy = new EnumMap<>(Setting.class);
+    copy.putAll(values);
+    copy.put(s, value);
+    return new HabilisConfig(copy);
+  }
+
+  public static URI uri(String s) {
+    return URI.create(s);
+  }
+}

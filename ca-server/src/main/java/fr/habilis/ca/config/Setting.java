@@ -1,0 +1,106 @@
+package fr.habilis.ca.config;
+
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Every configuration key, its default and how its value is checked: the one place that says
+ * what can be configured. A key {@code httpsPort} in the configuration file is overridden by the
+ * environment variable {@code HABILIS_HTTPS_PORT}.
+ */
+public enum Setting {
+  // --- start-up and listeners
+  ENVIRONMENT("environment", "test", Kind.ENUM, "test", "production"),
+  DATA_DIR("dataDir", "./habilis-data", Kind.STRING),
+  HOSTNAME("hostname", "localhost", Kind.HOSTNAME),
+  BIND_ADDRESS("bindAddress", "127.0.0.1", Kind.STRING),
+  HTTPS_PORT("httpsPort", "8443", Kind.PORT),
+  HTTP_PORT("httpPort", "8080", Kind.PORT),
+  PUBLIC_URL("publicUrl", null, Kind.URL),
+  PUBLIC_HTTP_URL("publicHttpUrl", null, Kind.URL),
+  TLS_CERT_PEM("tlsCertPem", null, Kind.STRING),
+  TLS_KEY_PEM("tlsKeyPem", null, Kind.STRING),
+  // --- storage
+  DB_URL("dbUrl", null, Kind.STRING),
+  DB_USER("dbUser", null, Kind.STRING),
+  DB_PASSWORD("dbPassword", null, Kind.STRING),
+  DB_POOL_SIZE("dbPoolSize", "8", Kind.POSITIVE_INT),
+  // --- RA API
+  RA_TOKEN("raToken", null, Kind.STRING),
+  // --- CA material
+  KEYSTORE_PASSWORD("keystorePassword", null, Kind.STRING),
+  CA_KEY_ALGORITHM("caKeyAlgorithm", "RSA-4096", Kind.ENUM, "RSA-4096", "RSA-2048", "EC-P384"),
+  CA_KEYSTORE("caKeystore", null, Kind.STRING),
+  CA_ROOT_ALIAS("caRootAlias", "root", Kind.STRING),
+  CA_ORG_ALIAS("caOrgAlias", "org", Kind.STRING),
+  CA_PRO_ALIAS("caProAlias", "pro", Kind.STRING),
+  CA_ORG_OCSP_ALIAS("caOrgOcspAlias", "org-ocsp", Kind.STRING),
+  CA_PRO_OCSP_ALIAS("caProOcspAlias", "pro-ocsp", Kind.STRING),
+  ROOT_CA_NAME("rootCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC RACINE HABILIS", Kind.STRING),
+  ORG_CA_NAME("orgCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS ORGANISATIONS", Kind.STRING),
+  PRO_CA_NAME("proCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS PERSONNES", Kind.STRING),
+  // --- issuance
+  POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
+  CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
+  CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION);
+
+  /** How a value is checked. */
+  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, URL, HOSTNAME, DURATION, OID, BOOLEAN }
+
+  private final String key;
+  private final String defaultValue;
+  private final Kind kind;
+  private final String[] allowed;
+
+  Setting(String key, String defaultValue, Kind kind, String... allowed) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.kind = kind;
+    this.allowed = allowed;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  String[] allowed() {
+    return allowed.clone();
+  }
+
+  /** {@code httpsPort} → {@code HABILIS_HTTPS_PORT}. */
+  public String envName() {
+    return "HABILIS_" + key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+  }
+
+  public static Setting byKey(String key) {
+    for (Setting s : values()) if (s.key.equals(key)) return s;
+    return null;
+  }
+
+  public static Setting byEnvName(String name) {
+    for (Setting s : values()) if (s.envName().equals(name)) return s;
+    return null;
+  }
+
+  static Duration parseDuration(String value) {
+    String v = value.trim();
+    if (v.matches("\\d+[smhd]")) {
+      long n = Long.parseLong(v.substring(0, v.length() - 1));
+      return switch (v.charAt(v.length() - 1)) {
+        case 's' -> Duration.ofSeconds(n);
+        case 'm' -> Duration.ofMinutes(n);
+        case 'h' -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    return Duration.parse(v.toUpperCase(Locale.ROOT));
+  }
+}

@@ -1,0 +1,91 @@
+package fr.habilis.ca.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The only gateway to JDBC. Every call runs one transaction on a dedicated worker pool, so no
+ * event-loop thread ever blocks on the database, and every state change commits or rolls back
+ * as a whole.
+ */
+public final class Database implements AutoCloseable {
+  private final HikariDataSource dataSource;
+  private final WorkerExecutor workers;
+
+  private Database(HikariDataSource dataSource, WorkerExecutor workers) {
+    this.dataSource = dataSource;
+    this.workers = workers;
+  }
+
+  /** Opens the pool and brings the schema to the latest migration. */
+  public static Database open(Vertx vertx, String url, String user, String password, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    if (user != null) config.setUsername(user);
+    if (password != null) config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setAutoCommit(false);
+    config.setPoolName("habilis-db");
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    HikariDataSource ds = new HikariDataSource(config);
+    try {
+      migrate(ds);
+    } catch (RuntimeException e) {
+      ds.close();
+      throw e;
+    }
+    WorkerExecutor workers =
+        vertx == null ? null : vertx.createSharedWorkerExecutor("habilis-db", poolSize);
+    return new Database(ds, workers);
+  }
+
+  static void migrate(DataSource ds) {
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+  }
+
+  /** Runs {@code work} in one transaction on a worker thread; commits on success. */
+  public <T> Future<T> tx(SqlWork<T> work) {
+    if (workers == null) throw new IllegalStateException("database opened without Vert.x");
+    return workers.executeBlocking(() -> txBlocking(work), false);
+  }
+
+  /** Same as {@link #tx} on the calling thread: for start-up, command-line tools and tests. */
+  public <T> T txBlocking(SqlWork<T> work) throws Exception {
+    try (Connection c = dataSource.getConnection()) {
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (Throwable t) {
+        try {
+          c.rollback();
+        } catch (SQLException rollbackFailure) {
+          t.addSuppressed(rollbackFailure);
+        }
+        throw t;
+      }
+    }
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** True when the underlying database is PostgreSQL (for the rare non-portable statement). */
+  public boolean isPostgres() {
+    return dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
+  }
+
+  @Override
+  public void close() {
+    if (workers != null) workers.close();
+    dataSource.close();
+  }
+}
