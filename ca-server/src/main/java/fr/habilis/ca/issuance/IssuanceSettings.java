@@ -1,0 +1,23 @@
+package fr.habilis.ca.issuance;
+
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.Setting;
+import java.time.Duration;
+
+/**
+ * The configured values that go into every certificate: the environment's policy OID and CPS URL
+ * (RFC 5280 §4.2.1.4), the environment itself (test certificates are marked as such by the
+ * product-category extension), the default lifetime, and the URLs of the HTTP listener
+ * (CRL distribution point, OCSP, caIssuers).
+ */
+public record IssuanceSettings(String policyOid, String cpsUrl, boolean production, Duration defaultValidity, Endpoints endpoints) {
+  public static IssuanceSettings from(HabilisConfig config, Endpoints endpoints) {
+    return new IssuanceSettings(
+        config.get(Setting.POLICY_OID),
+        config.get(Setting.CPS_URL),
+        config.isProduction(),
+        config.getDuration(Setting.CERTIFICATE_VALIDITY),
+        endpoints);
+  }
+}

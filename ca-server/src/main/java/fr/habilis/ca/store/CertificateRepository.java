@@ -1,0 +1,146 @@
+package fr.habilis.ca.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+
+/**
+ * The {@code serials}, {@code certificates} and {@code blocked_keys} tables. Every method runs in
+ * the caller's transaction ({@link Database#tx}), so a caller can compose several of them.
+ * Serials are canonical lowercase hex ({@code fr.habilis.ca.issuance.SerialNumbers#toHex}).
+ */
+public final class CertificateRepository {
+
+  /** One row of {@code certificates}. Times are UTC instants; {@code status} is valid|revoked. */
+  public record StoredCertificate(
+      String serialHex,
+      String caId,
+      String profile,
+      String subjectDn,
+      String commonName,
+      String structureId,
+      String adminCard,
+      Long accountId,
+      Long orderId,
+      String keyHash,
+      Instant notBefore,
+      Instant notAfter,
+      byte[] der,
+      String status,
+      Instant revokedAt,
+      Integer revocationReason) {}
+
+  /**
+   * Records a serial as used. Fails with an integrity-constraint {@link SQLException} (SQLState
+   * class 23) when it already exists: the primary key is what makes serials unique, across
+   * restarts and server instances (RFC 5280 §4.1.2.2).
+   */
+  public void reserveSerial(Connection c, String serialHex, String caId, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO serials (serial, ca_id, created_at) VALUES (?,?,?)")) {
+      ps.setString(1, serialHex);
+      ps.setString(2, caId);
+      ps.setObject(3, utc(now));
+      ps.executeUpdate();
+    }
+  }
+
+  /** True for a duplicate-key failure of {@link #reserveSerial} (SQLState class 23, integrity constraint). */
+  public static boolean isDuplicate(Throwable t) {
+    for (Throwable e = t; e != null; e = e.getCause()) {
+      if (e instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) return true;
+    }
+    return false;
+  }
+
+  /** Stores a freshly issued certificate (status valid); its serial must have been reserved. */
+  public void insert(Connection c, StoredCertificate cert, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO certificates (serial, ca_id, profile, subject_dn, common_name, structure_id, admin_card,"
+            + " account_id, order_id, key_hash, not_before, not_after, der, status, created_at)"
+            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, cert.serialHex());
+      ps.setString(2, cert.caId());
+      ps.setString(3, cert.profile());
+      ps.setString(4, cert.subjectDn());
+      ps.setString(5, cert.commonName());
+      ps.setString(6, cert.structureId());
+      ps.setString(7, cert.adminCard());
+      ps.setObject(8, cert.accountId(), java.sql.Types.BIGINT);
+      ps.setObject(9, cert.orderId(), java.sql.Types.BIGINT);
+      ps.setString(10, cert.keyHash());
+      ps.setObject(11, utc(cert.notBefore()));
+      ps.setObject(12, utc(cert.notAfter()));
+      ps.setBytes(13, cert.der());
+      ps.setString(14, cert.status());
+      ps.setObject(15, utc(now));
+      ps.executeUpdate();
+    }
+  }
+
+  public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id, admin_card, account_id, order_id,"
+            + " key_hash, not_before, not_after, der, status, revoked_at, revocation_reason"
+            + " FROM certificates WHERE serial = ?")) {
+      ps.setString(1, serialHex);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        return Optional.of(new StoredCertificate(
+            rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
+            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getBytes(13), rs.getString(14),
+            instant(rs, 15), rs.getObject(16, Integer.class)));
+      }
+    }
+  }
+
+  /**
+   * True when an unexpired, unrevoked certificate already certifies this key. Seed 004: a
+   * certificate and its private key must never be shared between servers, so a key gets a new
+   * certificate only once the previous one is revoked or expired.
+   */
+  public boolean isKeyInUse(Connection c, String keyHash, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT 1 FROM certificates WHERE key_hash = ? AND status = 'valid' AND not_after > ?")) {
+      ps.setString(1, keyHash);
+      ps.setObject(2, utc(now));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  public boolean isKeyBlocked(Connection c, String keyHash) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM blocked_keys WHERE key_hash = ?")) {
+      ps.setString(1, keyHash);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Blocks a key for ever (idempotent): keyCompromise revocations and known-weak keys. */
+  public void blockKey(Connection c, String keyHash, String reason, Instant now) throws SQLException {
+    if (isKeyBlocked(c, keyHash)) return;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO blocked_keys (key_hash, reason, created_at) VALUES (?,?,?)")) {
+      ps.setString(1, keyHash);
+      ps.setString(2, reason);
+      ps.setObject(3, utc(now));
+      ps.executeUpdate();
+    }
+  }
+
+  private static OffsetDateTime utc(Instant i) {
+    return i.atOffset(ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,69 @@
+package fr.habilis.ca.issuance;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.audit.AuditLog;
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** A real Vert.x, a fresh in-memory H2 database (migrated by Flyway) and real CA keys. */
+final class IssuanceFixture implements AutoCloseable {
+  final Vertx vertx = Vertx.vertx();
+  final Database db;
+  final ServerContext ctx;
+  final IssuanceService service;
+
+  IssuanceFixture(CaHierarchy ca) {
+    this(ca, Map.of(), Clock.systemUTC());
+  }
+
+  IssuanceFixture(CaHierarchy ca, Map<String, String> settings, Clock clock) {
+    db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 4);
+    ctx = new ServerContext(vertx, HabilisConfig.of(settings), new Endpoints("https://localhost:8443", "http://localhost:8080"),
+        db, ca, new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock);
+    service = new IssuanceService(ctx);
+  }
+
+  static SubjectInfo subject(String commonName) {
+    return new SubjectInfo("CLINIQUE DE TEST", "Paris (75)", "1750000000", commonName);
+  }
+
+  /** A request for {@code profile} with the names its SAN kinds require. */
+  static IssuanceRequest request(Profile profile, byte[] csr) {
+    boolean dns = profile.san().contains(Profile.SanKind.dns);
+    boolean email = profile.san().contains(Profile.SanKind.email);
+    String cn = switch (profile.commonName()) {
+      case FQDN -> "api.test-clinique.fr";
+      case PERSON -> "899700000000/DUPONT Jeanne";
+      case SERVICE -> "DMP Connecteur";
+    };
+    return new IssuanceRequest(profile.name().name(), csr, subject(cn),
+        dns ? List.of("api.test-clinique.fr", "www.test-clinique.fr") : List.of(),
+        email ? List.of("secretariat@test-clinique.fr") : List.of(),
+        "8990000001", null, null);
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) throw cause;
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    db.close();
+    await(vertx.close());
+  }
+}
