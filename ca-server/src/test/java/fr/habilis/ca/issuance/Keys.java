@@ -52,6 +52,8 @@ final class Keys {
       String alg = switch (keys.getPublic().getAlgorithm()) {
         case "RSA" -> "SHA256withRSA";
         case "EC" -> "SHA256withECDSA";
+        case "DSA" -> "SHA256withDSA";
+        case "EdDSA", "Ed25519" -> "Ed25519";
         default -> keys.getPublic().getAlgorithm();
       };
       return new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ignored"), keys.getPublic())
