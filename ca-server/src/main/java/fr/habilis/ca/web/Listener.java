@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * port 0 the first instance picks a free port and the others join it.
  */
 public final class Listener {
+  private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
   private final int port;
   private final String deploymentId;
 
@@ -29,23 +30,16 @@ public final class Listener {
 
   public static Future<Listener> start(Vertx vertx, HttpServerOptions options, Router router, String host, int port, int instances) {
     AtomicInteger bound = new AtomicInteger();
-    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, port, bound), new DeploymentOptions())
-        .compose(first -> {
-          if (instances <= 1) return Future.succeededFuture(new Listener(bound.get(), first));
-          int actual = bound.get();
-          return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, actual, new AtomicInteger()),
-                  new DeploymentOptions().setInstances(instances - 1))
-              .map(more -> new Listener(actual, first + "," + more))
-              .recover(err -> vertx.undeploy(first).transform(x -> Future.failedFuture(err)));
-        });
+    // Vert.x shares one random port among servers that listen on the same negative port number;
+    // each listener gets its own negative number so HTTP and HTTPS never share a port.
+    int listenPort = port == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : port;
+    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound),
+            new DeploymentOptions().setInstances(instances))
+        .map(id -> new Listener(bound.get(), id));
   }
 
   public Future<Void> close(Vertx vertx) {
-    Future<Void> all = Future.succeededFuture();
-    for (String id : deploymentId.split(",")) {
-      all = all.compose(x -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
-    }
-    return all;
+    return vertx.undeploy(deploymentId).recover(e -> Future.succeededFuture());
   }
 
   private static final class ServerVerticle extends VerticleBase {
