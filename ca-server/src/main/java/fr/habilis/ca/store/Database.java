@@ -30,7 +30,8 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(url);
     if (user != null) config.setUsername(user);
     if (password != null) config.setPassword(password);
-    config.setMaximumPoolSize(poolSize);
+    // Flyway holds one connection while it migrates through another: never fewer than two.
+    config.setMaximumPoolSize(Math.max(2, poolSize));
     config.setAutoCommit(false);
     config.setPoolName("habilis-db");
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
