@@ -111,6 +111,16 @@ public final class HabilisServer {
   /** The one place where API modules are attached to the listeners. */
   private static void mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
     // Each module mounts its own sub-paths and failure handling.
+    notFound(httpRouter);
+    notFound(httpsRouter);
+  }
+
+  /** Anything no module claimed: a problem document rather than the framework's HTML page. */
+  private static void notFound(Router router) {
+    router.route().last().handler(rc -> rc.response().setStatusCode(404)
+        .putHeader("Content-Type", "application/problem+json")
+        .end(new JsonObject().put("type", "about:blank").put("title", "Not Found").put("status", 404)
+            .put("detail", "no resource at " + rc.request().path()).encode()));
   }
 
   private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws IOException {
