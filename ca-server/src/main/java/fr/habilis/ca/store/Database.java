@@ -30,7 +30,8 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(url);
     if (user != null) config.setUsername(user);
     if (password != null) config.setPassword(password);
-    config.setMaximumPoolSize(poolSize);
+    // Flyway holds one connection while it migrates through another: never fewer than two.
+    config.setMaximumPoolSize(Math.max(2, poolSize));
     config.setAutoCommit(false);
     config.setPoolName("habilis-db");
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -58,6 +59,10 @@ public final class Database implements AutoCloseable {
 
   /** Same as {@link #tx} on the calling thread: for start-up, command-line tools and tests. */
   public <T> T txBlocking(SqlWork<T> work) throws Exception {
+    if (io.vertx.core.Context.isOnEventLoopThread()) {
+      // A blocked event loop stalls every connection it serves: refuse loudly, in tests too.
+      throw new IllegalStateException("JDBC called on an event-loop thread; use Database.tx");
+    }
     try (Connection c = dataSource.getConnection()) {
       try {
         T result = work.run(c);

@@ -1,0 +1,257 @@
+package fr.habilis.ca;
+
+import fr.habilis.ca.audit.AuditLog;
+import fr.habilis.ca.config.ConfigException;
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.Secrets;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.pki.CaPublisher;
+import fr.habilis.ca.pki.CaStore;
+import fr.habilis.ca.pki.TlsMaterial;
+import fr.habilis.ca.store.Database;
+import fr.habilis.ca.web.Listener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A running Habilis server: plain-HTTP listener (CA certificates, CRLs, OCSP) and HTTPS listener
+ * (ACME, RA API) over one database and one CA hierarchy. Start-up order matters: the HTTP port
+ * must be known before the CA certificates (which embed its URLs) can be generated.
+ */
+public final class HabilisServer {
+  public static final String RA_TOKEN_FILE = "ra-token";
+  public static final String KEYSTORE_PASSWORD_FILE = "keystore-password";
+
+  private final Vertx vertx;
+  private final ServerContext context;
+  private final Listener http;
+  private final Listener https;
+  private final Path trustPem;
+  private final Path raTokenFile;
+
+  private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
+    this.vertx = vertx;
+    this.context = context;
+    this.http = http;
+    this.https = https;
+    this.trustPem = trustPem;
+    this.raTokenFile = raTokenFile;
+  }
+
+  /** Everything prepared off the event loop before the HTTPS listener can bind. */
+  private record Prepared(HabilisConfig config, Endpoints httpOnly, Database db, CaHierarchy ca,
+      TlsMaterial tls, Path trustPem, Path raTokenFile) {}
+
+  public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
+    try {
+      probePort(initial, Setting.HTTP_PORT);
+      probePort(initial, Setting.HTTPS_PORT);
+    } catch (ConfigException e) {
+      return Future.failedFuture(e);
+    }
+    Path dataDir = initial.dataDir();
+    boolean freshDataDir = !Files.exists(dataDir);
+    String host = initial.get(Setting.BIND_ADDRESS);
+    int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+    Router httpRouter = Router.router(vertx);
+    Router httpsRouter = Router.router(vertx);
+    WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
+    Clock clock = Clock.systemUTC();
+
+    return Listener.start(vertx, new HttpServerOptions(), httpRouter, host, initial.getInt(Setting.HTTP_PORT), instances)
+        .compose(http -> vertx.executeBlocking(() -> prepare(vertx, initial, http.port(), clock), false)
+            .compose(p -> {
+              HttpServerOptions tlsOptions = new HttpServerOptions().setSsl(true).setUseAlpn(true)
+                  .setKeyCertOptions(p.tls().keyCertOptions());
+              return Listener.start(vertx, tlsOptions, httpsRouter, host, p.config().getInt(Setting.HTTPS_PORT), instances)
+                  .compose(https -> {
+                    String httpsBase = p.config().isSet(Setting.PUBLIC_URL) ? p.config().get(Setting.PUBLIC_URL)
+                        : "https://" + p.config().hostname() + ":" + https.port();
+                    Endpoints endpoints = new Endpoints(httpsBase, p.httpOnly().httpBase());
+                    HabilisConfig config = p.config().with(Setting.HTTPS_PORT, Integer.toString(https.port()))
+                        .with(Setting.HTTP_PORT, Integer.toString(http.port()));
+                    ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), new AuditLog(clock), signers, clock);
+                    new CaPublisher(p.ca()).mount(httpRouter);
+                    mountApis(ctx, httpRouter, httpsRouter);
+                    HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
+                    return vertx.executeBlocking(() -> {
+                      server.writeEndpointsJson();
+                      return server;
+                    }, false);
+                  })
+                  .recover(err -> {
+                    p.db().close();
+                    return Future.failedFuture(err);
+                  });
+            })
+            .recover(err -> http.close(vertx).transform(x -> Future.failedFuture(err))))
+        .recover(err -> {
+          signers.close();
+          if (freshDataDir) deleteQuietly(dataDir);
+          return Future.failedFuture(err instanceof ConfigException ? err : translate(err, initial));
+        });
+  }
+
+  /** The one place where API modules are attached to the listeners. */
+  private static void mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
+    // Each module mounts its own sub-paths and failure handling.
+    notFound(httpRouter);
+    notFound(httpsRouter);
+  }
+
+  /** Anything no module claimed: a problem document rather than the framework's HTML page. */
+  private static void notFound(Router router) {
+    router.route().last().handler(rc -> rc.response().setStatusCode(404)
+        .putHeader("Content-Type", "application/problem+json")
+        .end(new JsonObject().put("type", "about:blank").put("title", "Not Found").put("status", 404)
+            .put("detail", "no resource at " + rc.request().path()).encode()));
+  }
+
+  private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws IOException {
+    Path dataDir = initial.dataDir();
+    Files.createDirectories(dataDir);
+    String httpBase = initial.isSet(Setting.PUBLIC_HTTP_URL) ? initial.get(Setting.PUBLIC_HTTP_URL)
+        : "http://" + initial.hostname() + ":" + httpPort;
+    Endpoints httpOnly = new Endpoints(null, httpBase);
+
+    Path raTokenFile = dataDir.resolve(RA_TOKEN_FILE);
+    String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
+    HabilisConfig config = initial.with(Setting.RA_TOKEN, raToken);
+    if (config.isProduction() && !config.isSet(Setting.KEYSTORE_PASSWORD)) {
+      throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
+    }
+    char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
+
+    CaHierarchy ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
+    TlsMaterial tls = TlsMaterial.loadOrCreate(config, ca, clock);
+    Path trustPem = new CaPublisher(ca).writeTo(dataDir.resolve("certs"));
+    Database db;
+    try {
+      db = Database.open(vertx, config.dbUrl(), config.get(Setting.DB_USER), config.get(Setting.DB_PASSWORD), config.getInt(Setting.DB_POOL_SIZE));
+    } catch (RuntimeException e) {
+      throw new ConfigException("cannot open database " + redact(config.dbUrl()) + ": " + rootMessage(e), e);
+    }
+    return new Prepared(config, httpOnly, db, ca, tls, trustPem, raTokenFile);
+  }
+
+  private void writeEndpointsJson() throws IOException {
+    CaStore.writeAtomically(context.config().dataDir().resolve("endpoints.json"),
+        endpointsJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
+  }
+
+  public JsonObject endpointsJson() {
+    Endpoints e = context.endpoints();
+    return new JsonObject()
+        .put("environment", context.config().environment())
+        .put("directoryUrl", e.directoryUrl())
+        .put("raUrl", e.raUrl())
+        .put("httpUrl", e.httpBase())
+        .put("ocspUrl", e.ocspUrl())
+        .put("httpsPort", https.port())
+        .put("httpPort", http.port())
+        .put("trustPem", trustPem.toString())
+        .put("raTokenFile", context.config().isSet(Setting.RA_TOKEN) && !Files.exists(raTokenFile) ? null : raTokenFile.toString())
+        .put("dataDir", context.config().dataDir().toString());
+  }
+
+  /** The readable block printed when the server is ready. */
+  public String banner() {
+    Endpoints e = context.endpoints();
+    return String.join("\n",
+        "Habilis CA is ready",
+        "  environment     " + context.config().environment(),
+        "  ACME directory  " + e.directoryUrl(),
+        "  RA API          " + e.raUrl() + "   (Bearer token: " + raTokenFile + ")",
+        "  HTTP (CRL/OCSP) " + e.httpBase(),
+        "  trust anchor    " + trustPem,
+        "  endpoints.json  " + context.config().dataDir().resolve("endpoints.json"));
+  }
+
+  public ServerContext context() {
+    return context;
+  }
+
+  public Endpoints endpoints() {
+    return context.endpoints();
+  }
+
+  public String raToken() {
+    return context.config().get(Setting.RA_TOKEN);
+  }
+
+  public Path trustPem() {
+    return trustPem;
+  }
+
+  public Future<Void> close() {
+    return https.close(vertx)
+        .compose(x -> http.close(vertx))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          context.db().close();
+          return null;
+        }, false))
+        .eventually(() -> context.signers().close())
+        .mapEmpty();
+  }
+
+  private static void probePort(HabilisConfig config, Setting port) {
+    int p = config.getInt(port);
+    if (p == 0) return;
+    String host = config.get(Setting.BIND_ADDRESS);
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(host, p));
+    } catch (IOException e) {
+      throw new ConfigException("cannot listen on " + host + ":" + p + " (" + port.key() + "): " + e.getMessage());
+    }
+  }
+
+  private static Throwable translate(Throwable err, HabilisConfig config) {
+    if (err instanceof java.net.BindException || err.getCause() instanceof java.net.BindException) {
+      return new ConfigException("cannot listen on " + config.get(Setting.BIND_ADDRESS) + ": " + rootMessage(err), err);
+    }
+    return err;
+  }
+
+  static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) r = r.getCause();
+    String m = r.getMessage() == null ? r.getClass().getSimpleName() : r.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: a start that failed leaves no data directory behind
+        }
+      });
+    } catch (IOException ignored) {
+      // nothing to clean
+    }
+  }
+}

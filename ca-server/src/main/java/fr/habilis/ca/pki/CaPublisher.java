@@ -1,0 +1,67 @@
+package fr.habilis.ca.pki;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Publishes the CA certificates: as files under {@code DATA_DIR/certs} (root.pem is the trust
+ * anchor clients configure) and over plain HTTP at {@code /certs/{id}.der|.pem}, the stable URLs
+ * written as caIssuers in every certificate (RFC 5280 §4.2.2.1).
+ */
+public final class CaPublisher {
+  private final Map<String, Buffer> files = new HashMap<>();
+
+  public CaPublisher(CaHierarchy ca) {
+    try {
+      add(CaHierarchy.ROOT, ca.root());
+      for (IssuingCa i : ca.issuingCas()) {
+        add(i.id(), i.certificate());
+        add(i.id() + "-ocsp", i.ocspCertificate());
+        files.put(i.id() + "-chain.pem", Buffer.buffer(Pem.encode(i.certificate(), ca.root())));
+      }
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void add(String id, X509Certificate c) throws CertificateEncodingException {
+    files.put(id + ".der", Buffer.buffer(c.getEncoded()));
+    files.put(id + ".pem", Buffer.buffer(Pem.encode(c)));
+  }
+
+  /** Writes every published file into {@code dir}; returns the trust anchor's path. */
+  public Path writeTo(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    for (Map.Entry<String, Buffer> e : files.entrySet()) {
+      CaStore.writeAtomically(dir.resolve(e.getKey()), e.getValue().getBytes());
+    }
+    return dir.resolve("root.pem");
+  }
+
+  public void mount(Router httpRouter) {
+    httpRouter.get("/certs/:file").handler(ctx -> {
+      Buffer body = files.get(ctx.pathParam("file"));
+      if (body == null) {
+        ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("no such certificate\n");
+        return;
+      }
+      String name = ctx.pathParam("file");
+      ctx.response()
+          .putHeader("Content-Type", name.endsWith(".der") ? "application/pkix-cert" : "application/x-pem-file")
+          .putHeader("Cache-Control", "public, max-age=86400")
+          .end(body);
+    });
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

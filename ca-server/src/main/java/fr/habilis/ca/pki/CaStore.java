@@ -1,0 +1,144 @@
+package fr.habilis.ca.pki;
+
+import fr.habilis.ca.config.ConfigException;
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.Setting;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads the CA hierarchy from its PKCS#12 keystore, generating it on the first start of a test
+ * environment. Creation happens under an exclusive file lock and is published by an atomic
+ * rename, so two starts racing on one data directory create exactly one hierarchy.
+ */
+public final class CaStore {
+  public static final String KEYSTORE_FILE = "ca-keystore.p12";
+  private static final Object JVM_LOCK = new Object();
+
+  private CaStore() {}
+
+  /** The hierarchy to run with: configured keystore, existing one, or (test only) a new one. */
+  public static CaHierarchy loadOrCreate(HabilisConfig config, char[] password, Endpoints endpoints, Clock clock) {
+    if (config.isSet(Setting.CA_KEYSTORE)) {
+      return load(Path.of(config.get(Setting.CA_KEYSTORE)), password, config);
+    }
+    Path file = config.dataDir().resolve(KEYSTORE_FILE);
+    if (config.isProduction() && !Files.exists(file)) {
+      throw new ConfigException("production environment: no CA material configured; set caKeystore "
+          + "(HABILIS_CA_KEYSTORE), keystorePassword and the CA aliases; nothing is generated in production");
+    }
+    synchronized (JVM_LOCK) {
+      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = lockFile.lock()) {
+        if (Files.exists(file)) return load(file, password, config);
+        CaHierarchy created = HierarchyGenerator.generate(
+            KeyAlgorithm.fromSetting(config.get(Setting.CA_KEY_ALGORITHM)),
+            config.get(Setting.ROOT_CA_NAME), config.get(Setting.ORG_CA_NAME), config.get(Setting.PRO_CA_NAME),
+            endpoints, clock);
+        write(created, file, password, config);
+        return created;
+      } catch (IOException | GeneralSecurityException e) {
+        throw new ConfigException("cannot create the CA keystore in " + config.dataDir() + ": " + e.getMessage(), e);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("bad CA name in configuration: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  static CaHierarchy load(Path file, char[] password, HabilisConfig config) {
+    KeyStore ks;
+    try (InputStream in = Files.newInputStream(file)) {
+      ks = KeyStore.getInstance("PKCS12");
+      ks.load(in, password);
+    } catch (IOException | GeneralSecurityException e) {
+      String why = e.getCause() instanceof java.security.UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")
+          ? "wrong keystore password" : e.getMessage();
+      throw new ConfigException("cannot read CA keystore " + file + ": " + why);
+    }
+    try {
+      X509Certificate root = certificate(ks, file, config.get(Setting.CA_ROOT_ALIAS));
+      PrivateKey rootKey = ks.isKeyEntry(config.get(Setting.CA_ROOT_ALIAS))
+          ? (PrivateKey) ks.getKey(config.get(Setting.CA_ROOT_ALIAS), password) : null;
+      IssuingCa org = issuing(ks, file, password, CaHierarchy.ORG, config.get(Setting.CA_ORG_ALIAS), config.get(Setting.CA_ORG_OCSP_ALIAS));
+      IssuingCa pro = issuing(ks, file, password, CaHierarchy.PRO, config.get(Setting.CA_PRO_ALIAS), config.get(Setting.CA_PRO_OCSP_ALIAS));
+      return new CaHierarchy(root, rootKey, org, pro);
+    } catch (GeneralSecurityException e) {
+      throw new ConfigException("cannot read CA keys from " + file + ": " + e.getMessage());
+    }
+  }
+
+  private static IssuingCa issuing(KeyStore ks, Path file, char[] password, String id, String alias, String ocspAlias)
+      throws GeneralSecurityException {
+    return new IssuingCa(id, certificate(ks, file, alias), key(ks, file, password, alias),
+        certificate(ks, file, ocspAlias), key(ks, file, password, ocspAlias));
+  }
+
+  private static X509Certificate certificate(KeyStore ks, Path file, String alias) throws GeneralSecurityException {
+    Certificate c = ks.getCertificate(alias);
+    if (!(c instanceof X509Certificate x)) {
+      throw new ConfigException("CA keystore " + file + " has no certificate under alias '" + alias + "'");
+    }
+    return x;
+  }
+
+  private static PrivateKey key(KeyStore ks, Path file, char[] password, String alias) throws GeneralSecurityException {
+    if (!ks.isKeyEntry(alias)) throw new ConfigException("CA keystore " + file + " has no private key under alias '" + alias + "'");
+    return (PrivateKey) ks.getKey(alias, password);
+  }
+
+  private static void write(CaHierarchy h, Path file, char[] password, HabilisConfig config)
+      throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry(config.get(Setting.CA_ROOT_ALIAS), h.rootKey(), password, new Certificate[] {h.root()});
+    for (IssuingCa ca : h.issuingCas()) {
+      String alias = ca.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_ALIAS) : config.get(Setting.CA_PRO_ALIAS);
+      String ocspAlias = ca.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_OCSP_ALIAS) : config.get(Setting.CA_PRO_OCSP_ALIAS);
+      ks.setKeyEntry(alias, ca.privateKey(), password, new Certificate[] {ca.certificate(), h.root()});
+      ks.setKeyEntry(ocspAlias, ca.ocspKey(), password, new Certificate[] {ca.ocspCertificate(), ca.certificate(), h.root()});
+    }
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      ks.store(out, password);
+    }
+    moveAtomically(tmp, file);
+  }
+
+  /** Writes a file so that readers see either nothing or the whole content. */
+  public static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.write(tmp, content);
+    moveAtomically(tmp, file);
+  }
+
+  private static void moveAtomically(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** All CA certificates by id, for publication: root, org, pro. */
+  public static List<String> ids() {
+    return new ArrayList<>(List.of(CaHierarchy.ROOT, CaHierarchy.ORG, CaHierarchy.PRO));
+  }
+}

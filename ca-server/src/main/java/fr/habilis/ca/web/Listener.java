@@ -1,0 +1,66 @@
+package fr.habilis.ca.web;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One listening port served by several HTTP server instances, one per event loop, so a single
+ * listener uses every core (Vert.x balances connections across servers sharing a port). With
+ * port 0 the first instance picks a free port and the others join it.
+ */
+public final class Listener {
+  private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
+  private final int port;
+  private final String deploymentId;
+
+  private Listener(int port, String deploymentId) {
+    this.port = port;
+    this.deploymentId = deploymentId;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public static Future<Listener> start(Vertx vertx, HttpServerOptions options, Router router, String host, int port, int instances) {
+    AtomicInteger bound = new AtomicInteger();
+    // Vert.x shares one random port among servers that listen on the same negative port number;
+    // each listener gets its own negative number so HTTP and HTTPS never share a port.
+    int listenPort = port == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : port;
+    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound),
+            new DeploymentOptions().setInstances(instances))
+        .map(id -> new Listener(bound.get(), id));
+  }
+
+  public Future<Void> close(Vertx vertx) {
+    return vertx.undeploy(deploymentId).recover(e -> Future.succeededFuture());
+  }
+
+  private static final class ServerVerticle extends VerticleBase {
+    private final HttpServerOptions options;
+    private final Router router;
+    private final String host;
+    private final int port;
+    private final AtomicInteger bound;
+
+    ServerVerticle(HttpServerOptions options, Router router, String host, int port, AtomicInteger bound) {
+      this.options = options;
+      this.router = router;
+      this.host = host;
+      this.port = port;
+      this.bound = bound;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+          .map(HttpServer::actualPort).onSuccess(bound::set);
+    }
+  }
+}

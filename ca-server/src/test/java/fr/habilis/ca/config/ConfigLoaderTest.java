@@ -1,0 +1,92 @@
+package fr.habilis.ca.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultsDescribeTheEmbeddedTestServer() {
+    HabilisConfig c = ConfigLoader.load(null, Map.of());
+    assertEquals("test", c.environment());
+    assertEquals(8443, c.getInt(Setting.HTTPS_PORT));
+    assertEquals(8080, c.getInt(Setting.HTTP_PORT));
+    assertEquals("127.0.0.1", c.get(Setting.BIND_ADDRESS));
+    assertEquals("localhost", c.hostname());
+    assertTrue(c.dataDir().endsWith("habilis-data"));
+    assertTrue(c.dbUrl().startsWith("jdbc:h2:file:"));
+  }
+
+  @Test
+  void environmentVariableOverridesYamlFile() throws Exception {
+    Path f = dir.resolve("habilis.yaml");
+    Files.writeString(f, "httpsPort: 9443\nhostname: ca.example.test\n");
+    HabilisConfig c = ConfigLoader.load(f, Map.of("HABILIS_HTTPS_PORT", "10443", "PATH", "/bin"));
+    assertEquals(10443, c.getInt(Setting.HTTPS_PORT));
+    assertEquals("ca.example.test", c.hostname());
+  }
+
+  @Test
+  void jsonFileIsAccepted() throws Exception {
+    Path f = dir.resolve("habilis.json");
+    Files.writeString(f, "{\"environment\": \"production\", \"httpPort\": 0}");
+    HabilisConfig c = ConfigLoader.load(f, Map.of());
+    assertTrue(c.isProduction());
+    assertEquals(0, c.getInt(Setting.HTTP_PORT));
+  }
+
+  @Test
+  void unknownFileKeyIsRefusedByName() throws Exception {
+    Path f = dir.resolve("habilis.yaml");
+    Files.writeString(f, "httpsPrt: 9443\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertEquals("unknown configuration key 'httpsPrt'", e.getMessage());
+  }
+
+  @Test
+  void unknownHabilisEnvironmentVariableIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("HABILIS_HTTP_PROT", "1")));
+    assertTrue(e.getMessage().contains("HABILIS_HTTP_PROT"), e.getMessage());
+  }
+
+  @Test
+  void badValuesNameTheKeyAndTheValue() {
+    assertMessage(Map.of("HABILIS_HTTPS_PORT", "70000"), "HABILIS_HTTPS_PORT", "70000");
+    assertMessage(Map.of("HABILIS_HTTP_PORT", "eighty"), "HABILIS_HTTP_PORT", "eighty");
+    assertMessage(Map.of("HABILIS_ENVIRONMENT", "staging"), "HABILIS_ENVIRONMENT", "staging");
+    assertMessage(Map.of("HABILIS_PUBLIC_URL", "ftp://x"), "HABILIS_PUBLIC_URL", "ftp://x");
+    assertMessage(Map.of("HABILIS_HOSTNAME", "bad host"), "HABILIS_HOSTNAME", "bad host");
+    assertMessage(Map.of("HABILIS_POLICY_OID", "1.2.x"), "HABILIS_POLICY_OID", "1.2.x");
+    assertMessage(Map.of("HABILIS_CERTIFICATE_VALIDITY", "three years"), "HABILIS_CERTIFICATE_VALIDITY", "three years");
+  }
+
+  @Test
+  void unreadableOrMalformedFileIsOneLine() throws Exception {
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(dir.resolve("nope.yaml"), Map.of()));
+    assertTrue(missing.getMessage().startsWith("cannot read configuration file"));
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, "a: [1, 2\n");
+    ConfigException bad = assertThrows(ConfigException.class, () -> ConfigLoader.load(f, Map.of()));
+    assertTrue(!bad.getMessage().contains("\n"), bad.getMessage());
+  }
+
+  @Test
+  void durationsAcceptShortAndIsoForms() {
+    HabilisConfig c = ConfigLoader.load(null, Map.of("HABILIS_CERTIFICATE_VALIDITY", "30d"));
+    assertEquals(30, c.getDuration(Setting.CERTIFICATE_VALIDITY).toDays());
+    assertEquals(1095, ConfigLoader.load(null, Map.of()).getDuration(Setting.CERTIFICATE_VALIDITY).toDays());
+  }
+
+  private static void assertMessage(Map<String, String> env, String... fragments) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, env));
+    for (String f : fragments) assertTrue(e.getMessage().contains(f), e.getMessage() + " lacks " + f);
+  }
+}
