@@ -1,13 +1,11 @@
 package fr.habilis.ca.issuance;
 
 import fr.habilis.ca.pki.IssuingCa;
+import fr.habilis.ca.pki.KeyAlgorithm;
 import java.math.BigInteger;
 import java.security.Provider;
-import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -159,25 +157,9 @@ public final class CertificateBuilder {
   }
 
   private ContentSigner signer(IssuingCa issuer) throws OperatorCreationException {
-    JcaContentSignerBuilder b = new JcaContentSignerBuilder(signatureAlgorithm(issuer.certificate().getPublicKey()));
+    // SHA-256 with RSA; for ECDSA the hash matching the curve (RFC 5480 §4: SHA-384 with P-384).
+    JcaContentSignerBuilder b = new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(issuer.privateKey()));
     if (provider != null) b.setProvider(provider);
     return b.build(issuer.privateKey());
-  }
-
-  /**
-   * SHA-256 with RSA; for ECDSA the hash matching the curve's strength (RFC 5758 §3.2, CA/B BR
-   * §7.1.3.2: P-256 with SHA-256, P-384 with SHA-384).
-   */
-  public static String signatureAlgorithm(PublicKey caKey) {
-    if (caKey instanceof RSAPublicKey) return "SHA256withRSA";
-    if (caKey instanceof ECPublicKey ec) {
-      int bits = ec.getParams().getCurve().getField().getFieldSize();
-      return switch (bits) {
-        case 256 -> "SHA256withECDSA";
-        case 384 -> "SHA384withECDSA";
-        default -> throw new IllegalArgumentException("unsupported CA curve of " + bits + " bits");
-      };
-    }
-    throw new IllegalArgumentException("unsupported CA key " + caKey.getAlgorithm());
   }
 }

@@ -45,15 +45,16 @@ class CertificateBuilderTest {
 
   @Test
   void notAfterNeverExceedsTheIssuersNotAfter() throws Exception {
-    CaHierarchy shortLived = TestHierarchy.generate("EC-P384", Duration.ofDays(100));
-    X509Certificate cert = build(shortLived, ProfileName.ORG_AUTH_CLI, Keys.generate("EC-P256"), Map.of());
-    assertEquals(shortLived.org().certificate().getNotAfter(), cert.getNotAfter());
-    cert.verify(shortLived.org().certificate().getPublicKey());
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
+    // The generated issuing CAs live 10 years; ask for 20.
+    X509Certificate cert = build(ca, ProfileName.ORG_AUTH_CLI, Keys.generate("EC-P256"), Map.of("certificateValidity", "P7300D"));
+    assertEquals(ca.org().certificate().getNotAfter(), cert.getNotAfter());
+    cert.verify(ca.org().certificate().getPublicKey());
   }
 
   @Test
   void validityIsTheConfiguredDurationFromNotBefore() {
-    CaHierarchy ca = TestHierarchy.generate("EC-P384");
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     X509Certificate cert = build(ca, ProfileName.PRO_SIGN, Keys.generate("EC-P256"), Map.of("certificateValidity", "P90D"));
     assertEquals(Duration.ofDays(90), Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
   }
@@ -61,7 +62,7 @@ class CertificateBuilderTest {
   @Test
   void signatureAlgorithmFollowsTheIssuingKey() throws Exception {
     for (var expected : Map.of("RSA-2048", "SHA256withRSA", "EC-P256", "SHA256withECDSA", "EC-P384", "SHA384withECDSA").entrySet()) {
-      CaHierarchy ca = TestHierarchy.generate(expected.getKey());
+      CaHierarchy ca = IssuanceFixture.hierarchy(expected.getKey());
       X509Certificate cert = build(ca, ProfileName.SERV_SSL, Keys.generate("EC-P256"), Map.of());
       assertEquals(expected.getValue(), cert.getSigAlgName(), expected.getKey());
       cert.verify(ca.org().certificate().getPublicKey());
@@ -70,7 +71,7 @@ class CertificateBuilderTest {
 
   @Test
   void productCategoryIs0x83InTestAnd0x03InProduction() {
-    CaHierarchy ca = TestHierarchy.generate("EC-P384");
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     X509Certificate test = build(ca, ProfileName.ORG_SIGN, Keys.generate("EC-P256"), Map.of());
     X509Certificate prod = build(ca, ProfileName.ORG_SIGN, Keys.generate("EC-P256"), Map.of("environment", "production"));
     assertArrayEquals(new byte[] {(byte) 0x83}, productCategory(test));
@@ -80,7 +81,7 @@ class CertificateBuilderTest {
 
   @Test
   void certificatePolicyAndCpsUrlComeFromConfiguration() {
-    CaHierarchy ca = TestHierarchy.generate("EC-P384");
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     X509Certificate cert = build(ca, ProfileName.PRO_AUTH, Keys.generate("EC-P256"),
         Map.of("policyOid", "1.2.250.1.213.1.7.2.1.1.1.9", "cpsUrl", "https://pc.habilis.test/pc.pdf"));
     CertificatePolicies policies = CertificatePolicies.getInstance(
@@ -92,7 +93,7 @@ class CertificateBuilderTest {
 
   @Test
   void ecKeyInAnEncryptionProfileGetsKeyAgreementNotKeyEncipherment() {
-    CaHierarchy ca = TestHierarchy.generate("EC-P384");
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     boolean[] ec = build(ca, ProfileName.PRO_CONF, Keys.generate("EC-P256"), Map.of()).getKeyUsage();
     boolean[] rsa = build(ca, ProfileName.PRO_CONF, Keys.generate("RSA-2048"), Map.of()).getKeyUsage();
     // KeyUsage bits: 0 digitalSignature, 1 nonRepudiation, 2 keyEncipherment, 3 dataEncipherment, 4 keyAgreement.
@@ -102,7 +103,7 @@ class CertificateBuilderTest {
 
   @Test
   void subjectIsTakenFromTheRequestNotFromTheCsr() {
-    CaHierarchy ca = TestHierarchy.generate("EC-P384");
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     X509Certificate cert = build(ca, ProfileName.SERV_SSL, Keys.generate("EC-P256"), Map.of());
     assertEquals("CN=api.test-clinique.fr,OU=1750000000,O=CLINIQUE DE TEST,ST=Paris (75),C=FR",
         cert.getSubjectX500Principal().getName());

@@ -42,7 +42,7 @@ class CsrPolicyTest {
 
   @BeforeAll
   static void hierarchy() {
-    ca = TestHierarchy.generate("EC-P384");
+    ca = IssuanceFixture.hierarchy("EC-P384");
   }
 
   private static Reason rejection(byte[] csr) {

@@ -4,10 +4,14 @@ import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.pki.HierarchyGenerator;
+import fr.habilis.ca.pki.KeyAlgorithm;
 import fr.habilis.ca.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +32,21 @@ final class IssuanceFixture implements AutoCloseable {
 
   IssuanceFixture(CaHierarchy ca, Map<String, String> settings, Clock clock) {
     db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 4);
-    ctx = new ServerContext(vertx, HabilisConfig.of(settings), new Endpoints("https://localhost:8443", "http://localhost:8080"),
+    ctx = new ServerContext(vertx, HabilisConfig.of(settings), ENDPOINTS,
         db, ca, new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock);
     service = new IssuanceService(ctx);
+  }
+
+  static final Endpoints ENDPOINTS = new Endpoints("https://localhost:8443", "http://localhost:8080");
+
+  /** The server's own test hierarchy (root, org, pro) with CA keys of {@code algorithm}: EC-P384, EC-P256, RSA-2048, RSA-4096. */
+  static CaHierarchy hierarchy(String algorithm) {
+    try {
+      return HierarchyGenerator.generate(KeyAlgorithm.fromSetting(algorithm), Setting.ROOT_CA_NAME.defaultValue(),
+          Setting.ORG_CA_NAME.defaultValue(), Setting.PRO_CA_NAME.defaultValue(), ENDPOINTS, Clock.systemUTC());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static SubjectInfo subject(String commonName) {

@@ -62,7 +62,7 @@ class ProfileCertificatesTest {
 
   @BeforeAll
   static void start() throws Exception {
-    ca = TestHierarchy.generate("EC-P384");
+    ca = IssuanceFixture.hierarchy("EC-P384");
     fixture = new IssuanceFixture(ca);
     rootPem = OpenSsl.writePem(dir, "root.pem", ca.root());
   }

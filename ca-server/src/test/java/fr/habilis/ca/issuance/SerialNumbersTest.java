@@ -66,7 +66,7 @@ class SerialNumbersTest {
 
   @Test
   void aReservedSerialCannotBeReservedAgain() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(TestHierarchy.generate("EC-P384"))) {
+    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       CertificateRepository repo = new CertificateRepository();
       String serial = SerialNumbers.toHex(new SerialNumbers(new SecureRandom()).draw());
       f.db.txBlocking(c -> {
@@ -83,7 +83,7 @@ class SerialNumbersTest {
 
   @Test
   void aCollidingDrawIsRetriedWithAFreshSerial() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(TestHierarchy.generate("EC-P384"))) {
+    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       // Draws: A, then A again (collision), then B.
       SerialNumbers serials = new SerialNumbers(new ScriptedRandom((byte) 0x21, (byte) 0x21, (byte) 0x22));
       BigInteger first = await(serials.reserve(f.db, "org", Clock.systemUTC()));
@@ -95,7 +95,7 @@ class SerialNumbersTest {
 
   @Test
   void reservationGivesUpWhenEveryDrawCollides() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(TestHierarchy.generate("EC-P384"))) {
+    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       SerialNumbers stuck = new SerialNumbers(new ScriptedRandom((byte) 0x33));
       await(stuck.reserve(f.db, "org", Clock.systemUTC()));
       Exception e = assertThrows(Exception.class, () -> await(stuck.reserve(f.db, "org", Clock.systemUTC())));
@@ -105,7 +105,7 @@ class SerialNumbersTest {
 
   @Test
   void manyIssuedCertificatesNeverShareASerial() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(TestHierarchy.generate("EC-P384"))) {
+    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       Profile profile = Profiles.get(ProfileName.SERV_SSL);
       List<Future<IssuedCertificate>> issued = new ArrayList<>();
       for (int i = 0; i < 300; i++) issued.add(f.service.issue(IssuanceFixture.request(profile, Keys.csr(Keys.generate("EC-P256")))));
