@@ -1,0 +1,16 @@
+#!/bin/sh
+# Runs the issuance JMH benchmarks (certificates/s on one thread for RSA-4096, RSA-2048 and P-384
+# issuing keys, Bouncy Castle vs JDK providers), then the raw signature benchmark behind the
+# provider choice. Extra arguments go to JMH, e.g. quick run:  bench/issuance.sh -wi 1 -i 2 -r 1s
+# or one benchmark only:  bench/issuance.sh IssuanceBenchmark -p caKey=EC-P384
+set -eu
+cd "$(dirname "$0")/.."                      # ca-server/
+MVN="${MVN:-mvn}"
+# Offline first (the machine's ~/.m2 usually has everything), online if a plugin is missing.
+mvn_run() { "$MVN" -q -B -o "$@" 2>/dev/null || "$MVN" -q -B "$@"; }
+mvn_run -f ../pom.xml -pl ca-server test-compile
+mvn_run org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+if [ "$#" -eq 0 ]; then set -- 'fr.habilis.ca.bench.*'; fi
+exec java -cp "$CP" org.openjdk.jmh.Main "$@"
