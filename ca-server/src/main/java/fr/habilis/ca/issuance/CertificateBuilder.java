@@ -40,7 +40,6 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.bc.BcX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -64,7 +63,12 @@ public final class CertificateBuilder {
   private final Provider provider;
   private final BcX509ExtensionUtils extensionUtils = new BcX509ExtensionUtils();
 
-  /** {@code provider} null means the JDK's default providers (only the benchmark does that). */
+  /** Signs with the measured provider for the issuing key's family ({@link CryptoProviders}). */
+  public CertificateBuilder(IssuanceSettings settings) {
+    this(settings, null);
+  }
+
+  /** Signs with {@code provider} whatever the key (the benchmark compares providers this way). */
   public CertificateBuilder(IssuanceSettings settings, Provider provider) {
     this.settings = settings;
     this.provider = provider;
@@ -82,7 +86,8 @@ public final class CertificateBuilder {
       if (!notAfter.isAfter(notBefore)) throw new IllegalStateException("issuing CA " + issuer.id() + " has expired");
 
       X509v3CertificateBuilder b = new X509v3CertificateBuilder(
-          new JcaX509CertificateHolder(ca).getSubject(), serial, Date.from(notBefore), Date.from(notAfter),
+          // The CA's subject bytes as encoded in its certificate: name chaining compares them (RFC 5280 §4.1.2.4).
+          X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), serial, Date.from(notBefore), Date.from(notAfter),
           leaf.subject(), leaf.publicKey());
       addExtensions(b, leaf, issuer);
       X509CertificateHolder holder = b.build(signer(issuer));
@@ -159,7 +164,7 @@ public final class CertificateBuilder {
   private ContentSigner signer(IssuingCa issuer) throws OperatorCreationException {
     // SHA-256 with RSA; for ECDSA the hash matching the curve (RFC 5480 §4: SHA-384 with P-384).
     JcaContentSignerBuilder b = new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(issuer.privateKey()));
-    if (provider != null) b.setProvider(provider);
+    b.setProvider(provider != null ? provider : CryptoProviders.forAlgorithm(issuer.privateKey().getAlgorithm()));
     return b.build(issuer.privateKey());
   }
 }

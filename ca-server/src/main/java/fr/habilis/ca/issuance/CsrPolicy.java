@@ -74,7 +74,7 @@ public final class CsrPolicy {
     PublicKey key = decode(spki, algorithm);
     try {
       boolean valid = csr.isSignatureValid(
-          new JcaContentVerifierProviderBuilder().setProvider(CryptoProviders.VERIFYING).build(key));
+          new JcaContentVerifierProviderBuilder().setProvider(CryptoProviders.forAlgorithm(key.getAlgorithm())).build(key));
       if (!valid) throw new CsrRejected(Reason.BAD_SIGNATURE, "the CSR signature does not verify with its public key");
     } catch (OperatorCreationException | PKCSException e) {
       throw new CsrRejected(Reason.BAD_SIGNATURE, "the CSR signature cannot be verified: " + e.getMessage());
@@ -126,7 +126,7 @@ public final class CsrPolicy {
   /** Full decoding also validates the EC point (on the curve, not infinity). */
   private static PublicKey decode(SubjectPublicKeyInfo spki, Profile.KeyAlgorithm algorithm) {
     try {
-      return KeyFactory.getInstance(algorithm.name(), CryptoProviders.BC)
+      return KeyFactory.getInstance(algorithm.name(), CryptoProviders.forAlgorithm(algorithm.name()))
           .generatePublic(new X509EncodedKeySpec(spki.getEncoded(ASN1Encoding.DER)));
     } catch (GeneralSecurityException | IOException | RuntimeException e) {
       throw new CsrRejected(Reason.MALFORMED, "invalid " + algorithm + " public key: " + e.getMessage());

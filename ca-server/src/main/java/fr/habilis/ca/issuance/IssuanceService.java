@@ -31,6 +31,7 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * request inconsistent with its profile.
  */
 public final class IssuanceService {
+  private static final int AUDIT_DETAILS_MAX = 4000;
   private final ServerContext ctx;
   private final CsrPolicy csrPolicy = new CsrPolicy();
   private final SerialNumbers serials = new SerialNumbers(new SecureRandom());
@@ -39,7 +40,7 @@ public final class IssuanceService {
 
   public IssuanceService(ServerContext ctx) {
     this.ctx = ctx;
-    this.builder = new CertificateBuilder(IssuanceSettings.from(ctx.config(), ctx.endpoints()), CryptoProviders.SIGNING);
+    this.builder = new CertificateBuilder(IssuanceSettings.from(ctx.config(), ctx.endpoints()));
   }
 
   /** Parses a DER CSR; fails with {@link CsrRejected} (MALFORMED). For the ACME finalize handler. */
@@ -88,7 +89,7 @@ public final class IssuanceService {
       // The audit append locks the chain head first, which serialises concurrent issuances; the
       // key check repeated after it therefore sees any certificate for the same key committed
       // since step 2, and two racing requests cannot both certify one key.
-      ctx.audit().append(c, actor(request), "certificate.issued", serialHex, details(request, row).encode());
+      ctx.audit().append(c, actor(request), "certificate.issued", serialHex, details(request, row));
       csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
       repository.insert(c, row, ctx.clock().instant());
       return new IssuedCertificate(serialHex, cert, chain(cert, issuer));
@@ -109,8 +110,9 @@ public final class IssuanceService {
     return "system";
   }
 
-  private static JsonObject details(IssuanceRequest r, StoredCertificate row) {
-    return new JsonObject()
+  /** Compact JSON for the audit row; name lists are summarised if they would not fit its 4000 characters. */
+  static String details(IssuanceRequest r, StoredCertificate row) {
+    JsonObject d = new JsonObject()
         .put("profile", row.profile())
         .put("ca", row.caId())
         .put("subject", row.subjectDn())
@@ -121,5 +123,9 @@ public final class IssuanceService {
         .put("notAfter", row.notAfter().toString())
         .put("accountId", r.accountId())
         .put("orderId", r.orderId());
+    if (d.encode().length() > AUDIT_DETAILS_MAX) {
+      d.put("dns", r.dnsNames().size() + " names (see certificate)").put("emails", r.emails().size() + " addresses (see certificate)");
+    }
+    return d.encode();
   }
 }

@@ -40,8 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Certificates per second on one thread: drawing a serial, building a SERV_SSL certificate with
  * every extension and signing it with the issuing CA's key. No database, no CSR checks: this is
- * the CA's CPU cost per certificate. {@code provider} compares Bouncy Castle with the JDK's
- * default providers (SunRsaSign, SunEC). Run with {@code ca-server/bench/issuance.sh}.
+ * the CA's CPU cost per certificate. {@code provider} compares Bouncy Castle with the JDK's own
+ * providers (SunRsaSign, SunEC); the server uses the faster per key family ({@link CryptoProviders}:
+ * JDK for RSA, BC for EC). Run with {@code ca-server/bench/issuance.sh}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -68,7 +69,7 @@ public class IssuanceBenchmark {
     issuer = HierarchyGenerator.generate(KeyAlgorithm.fromSetting(caKey), Setting.ROOT_CA_NAME.defaultValue(),
         Setting.ORG_CA_NAME.defaultValue(), Setting.PRO_CA_NAME.defaultValue(), endpoints, Clock.systemUTC()).org();
     builder = new CertificateBuilder(IssuanceSettings.from(HabilisConfig.of(Map.of()), endpoints),
-        provider.equals("BC") ? CryptoProviders.BC : null);
+        provider.equals("BC") ? CryptoProviders.BC : CryptoProviders.jdk(issuer.privateKey().getAlgorithm()));
     Profile profile = Profiles.get(ProfileName.SERV_SSL);
     var leafKey = KeyAlgorithm.EC_P256.generate();
     leaf = new CertificateBuilder.Leaf(profile,

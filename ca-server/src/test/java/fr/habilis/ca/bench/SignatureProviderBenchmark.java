@@ -49,8 +49,9 @@ public class SignatureProviderBenchmark {
   public void setUp() throws Exception {
     keys = KeyAlgorithm.fromSetting(key).generate();
     String alg = KeyAlgorithm.signatureAlgorithmFor(keys.getPrivate());
-    signer = provider.equals("BC") ? Signature.getInstance(alg, CryptoProviders.BC) : Signature.getInstance(alg);
-    verifier = provider.equals("BC") ? Signature.getInstance(alg, CryptoProviders.BC) : Signature.getInstance(alg);
+    var p = provider.equals("BC") ? CryptoProviders.BC : CryptoProviders.jdk(keys.getPrivate().getAlgorithm());
+    signer = Signature.getInstance(alg, p);
+    verifier = Signature.getInstance(alg, p);
     ThreadLocalRandom.current().nextBytes(tbs);
     signer.initSign(keys.getPrivate());
     signer.update(tbs);

@@ -34,7 +34,7 @@ class CertificateBuilderTest {
         SubjectPublicKeyInfo.getInstance(leafKey.getPublic().getEncoded()),
         leafKey.getPublic().getAlgorithm().equals("RSA") ? Profile.KeyAlgorithm.RSA : Profile.KeyAlgorithm.EC,
         r.dnsNames(), r.emails());
-    return new CertificateBuilder(s, CryptoProviders.SIGNING)
+    return new CertificateBuilder(s)
         .build(leaf, ca.issuing(p.caId()), new SerialNumbers(new SecureRandom()).draw(), Instant.now());
   }
 
