@@ -19,7 +19,9 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * </pre>
  * RSA: the JDK's SunRsaSign is 5–10 % faster in every run (its BigInteger Montgomery
  * multiplication is an intrinsic). EC: Bouncy Castle signs 1.7–1.9× and verifies 3.8–4.2× faster
- * than SunEC. Hence RSA → SunRsaSign, EC → Bouncy Castle.
+ * than SunEC. Hence RSA → SunRsaSign, EC → Bouncy Castle. Whole certificates (IssuanceBenchmark:
+ * build + sign, certificates/s, BC vs JDK): RSA-4096 139 vs 150, RSA-2048 876 vs 957,
+ * P-384 1 162 vs 750.
  *
  * <p>The Bouncy Castle instance is private and never registered with {@code Security.addProvider}:
  * the choice made here changes nothing for other code (TLS, JOSE).

@@ -229,13 +229,7 @@ class CsrPolicyTest {
         }
       }
       assertEquals(1, ok);
-      int stored = f.db.txBlocking(c -> {
-        try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM certificates")) {
-          rs.next();
-          return rs.getInt(1);
-        }
-      });
-      assertEquals(1, stored);
+      assertEquals(1, f.count("SELECT COUNT(*) FROM certificates"));
     }
   }
 
@@ -251,13 +245,7 @@ class CsrPolicyTest {
           () -> await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.PRO_AUTH), Keys.csr(key)))));
       assertEquals(Reason.KEY_BLOCKED, e.reason());
       assertTrue(e.isPublicKeyProblem());
-      int serials = f.db.txBlocking(c -> {
-        try (var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM serials")) {
-          rs.next();
-          return rs.getInt(1);
-        }
-      });
-      assertEquals(0, serials);
+      assertEquals(0, f.count("SELECT COUNT(*) FROM serials"));
     }
   }
 }

@@ -68,6 +68,16 @@ final class IssuanceFixture implements AutoCloseable {
         "8990000001", null, null);
   }
 
+  /** The single number a {@code SELECT COUNT(*) …} query returns. */
+  long count(String sql) throws Exception {
+    return db.txBlocking(c -> {
+      try (var rs = c.createStatement().executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
   static <T> T await(Future<T> f) throws Exception {
     try {
       return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
