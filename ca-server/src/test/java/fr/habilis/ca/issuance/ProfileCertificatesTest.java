@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -161,6 +162,24 @@ class ProfileCertificatesTest {
     });
     assertEquals(1, audited);
     assertTrue(fixture.db.txBlocking(AuditLog::verify).ok());
+  }
+
+  @Test
+  void certificateFromAnRsaHierarchyIsSha256WithRsaAndValidInOpenSsl() throws Exception {
+    CaHierarchy rsa = IssuanceFixture.hierarchy("RSA-2048");
+    try (IssuanceFixture f = new IssuanceFixture(rsa)) {
+      Profile p = Profiles.get(ProfileName.SERV_SSL);
+      IssuedCertificate issued = await(f.service.issue(IssuanceFixture.request(p, Keys.csr(Keys.generate("RSA-2048")))));
+      assertEquals("SHA256withRSA", issued.certificate().getSigAlgName());
+      Path root = OpenSsl.writePem(dir, "rsa-root.pem", rsa.root());
+      Path issuing = OpenSsl.writePem(dir, "rsa-issuing.pem", issued.chain().get(1));
+      Path leaf = OpenSsl.writePem(dir, "rsa-leaf.pem", issued.certificate());
+      OpenSsl.Result verify = OpenSsl.run("verify", "-x509_strict", "-purpose", "sslserver",
+          "-CAfile", root.toString(), "-untrusted", issuing.toString(), leaf.toString());
+      assertEquals(0, verify.exitCode(), verify.output());
+      assertContains(OpenSsl.run("x509", "-in", leaf.toString(), "-text", "-noout").output(),
+          "Signature Algorithm: sha256WithRSAEncryption", "Digital Signature, Key Encipherment");
+    }
   }
 
   private static void assertContains(String text, String... needles) {
