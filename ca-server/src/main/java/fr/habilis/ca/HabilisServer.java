@@ -10,6 +10,7 @@ import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.TlsMaterial;
+import fr.habilis.ca.ra.RaApi;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.web.Listener;
 import io.vertx.core.Future;
@@ -111,6 +112,8 @@ public final class HabilisServer {
   /** The one place where API modules are attached to the listeners. */
   private static void mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
     // Each module mounts its own sub-paths and failure handling.
+    RaApi ra = new RaApi(ctx);
+    ra.mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
   }

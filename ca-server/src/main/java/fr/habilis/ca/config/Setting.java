@@ -42,7 +42,16 @@ public enum Setting {
   // --- issuance
   POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
   CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
-  CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION);
+  CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION),
+  // --- registry
+  EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
+  // --- acme
+  NONCE_LIFETIME("nonceLifetime", "PT1H", Kind.DURATION),
+  ORDER_LIFETIME("orderLifetime", "P7D", Kind.DURATION),
+  ACME_MAX_BODY_BYTES("acmeMaxBodyBytes", "65536", Kind.POSITIVE_INT),
+  RATE_LIMIT_WINDOW("rateLimitWindow", "PT1H", Kind.DURATION),
+  RATE_LIMIT_ORDERS_PER_ACCOUNT("rateLimitOrdersPerAccount", "300", Kind.POSITIVE_INT),
+  RATE_LIMIT_ORDERS_PER_STRUCTURE("rateLimitOrdersPerStructure", "1000", Kind.POSITIVE_INT);
 
   /** How a value is checked. */
   public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, URL, HOSTNAME, DURATION, OID, BOOLEAN }

@@ -5,8 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -44,7 +42,7 @@ public final class CertificateRepository {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO serials (serial, ca_id, created_at) VALUES (?,?,?)")) {
       ps.setString(1, serialHex);
       ps.setString(2, caId);
-      ps.setObject(3, utc(now));
+      ps.setObject(3, Sql.utc(now));
       ps.executeUpdate();
     }
   }
@@ -73,11 +71,11 @@ public final class CertificateRepository {
       ps.setObject(8, cert.accountId(), java.sql.Types.BIGINT);
       ps.setObject(9, cert.orderId(), java.sql.Types.BIGINT);
       ps.setString(10, cert.keyHash());
-      ps.setObject(11, utc(cert.notBefore()));
-      ps.setObject(12, utc(cert.notAfter()));
+      ps.setObject(11, Sql.utc(cert.notBefore()));
+      ps.setObject(12, Sql.utc(cert.notAfter()));
       ps.setBytes(13, cert.der());
       ps.setString(14, cert.status());
-      ps.setObject(15, utc(now));
+      ps.setObject(15, Sql.utc(now));
       ps.executeUpdate();
     }
   }
@@ -93,8 +91,8 @@ public final class CertificateRepository {
         return Optional.of(new StoredCertificate(
             rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
             rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
-            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getBytes(13), rs.getString(14),
-            instant(rs, 15), rs.getObject(16, Integer.class)));
+            rs.getString(10), Sql.instant(rs, 11), Sql.instant(rs, 12), rs.getBytes(13), rs.getString(14),
+            Sql.instant(rs, 15), rs.getObject(16, Integer.class)));
       }
     }
   }
@@ -108,7 +106,7 @@ public final class CertificateRepository {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT 1 FROM certificates WHERE key_hash = ? AND status = 'valid' AND not_after > ?")) {
       ps.setString(1, keyHash);
-      ps.setObject(2, utc(now));
+      ps.setObject(2, Sql.utc(now));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
@@ -130,17 +128,8 @@ public final class CertificateRepository {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO blocked_keys (key_hash, reason, created_at) VALUES (?,?,?)")) {
       ps.setString(1, keyHash);
       ps.setString(2, reason);
-      ps.setObject(3, utc(now));
+      ps.setObject(3, Sql.utc(now));
       ps.executeUpdate();
     }
-  }
-
-  private static OffsetDateTime utc(Instant i) {
-    return i.atOffset(ZoneOffset.UTC);
-  }
-
-  private static Instant instant(ResultSet rs, int column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? null : t.toInstant();
   }
 }

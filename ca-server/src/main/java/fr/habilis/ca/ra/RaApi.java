@@ -1,0 +1,186 @@
+package fr.habilis.ca.ra;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.registry.Habilitation;
+import fr.habilis.ca.registry.RegistryErrors;
+import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.web.ProblemHandler;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The registration authority's HTTP API under {@code /ra/v1}: operators record structures and
+ * habilitation requests, approve or reject them, manage administrators and mint EAB credentials.
+ * Every call needs the RA bearer token; every write is one audited transaction.
+ */
+public final class RaApi {
+  static final String ACTOR = "ra-operator";
+  private final ServerContext ctx;
+  private final RegistryService registry;
+  private final byte[] tokenDigest;
+  private HabilitationRevocationHook onRevoke = (reference, revokeCertificates) -> Future.succeededFuture(0);
+
+  /** Lets the revocation module revoke a habilitation's live certificates when asked to. */
+  public interface HabilitationRevocationHook {
+    Future<Integer> revoked(Habilitation habilitation, boolean revokeCertificates);
+  }
+
+  public RaApi(ServerContext ctx) {
+    this.ctx = ctx;
+    this.registry = new RegistryService(ctx);
+    this.tokenDigest = sha256(ctx.config().get(Setting.RA_TOKEN));
+  }
+
+  public RaApi onHabilitationRevoked(HabilitationRevocationHook hook) {
+    this.onRevoke = hook;
+    return this;
+  }
+
+  public RegistryService registry() {
+    return registry;
+  }
+
+  public void mount(Router router) {
+    ProblemHandler problems = new ProblemHandler(status -> status == 500
+        ? new Problem(RegistryErrors.PREFIX + "serverInternal", 500, "internal error; nothing was changed")
+        : status == 413 ? new Problem(RegistryErrors.PREFIX + "invalidRequest", 413, "request body too large")
+        : new Problem(RegistryErrors.PREFIX + "invalidRequest", status, "bad request"), null);
+    router.route("/ra/v1/*").handler(this::authenticate).failureHandler(problems);
+    router.route("/ra/v1/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
+
+    router.post("/ra/v1/structures").handler(rc -> reply(rc, 201,
+        registry.createStructure(RaRequests.structure(body(rc)), ACTOR).map(s -> {
+          rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/structures/" + s.nationalId());
+          return RaJson.structure(s);
+        })));
+    router.get("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
+        registry.structure(rc.pathParam("nationalId")).map(RaJson::structure)));
+
+    router.post("/ra/v1/habilitations").handler(rc -> reply(rc, 201,
+        registry.createHabilitation(RaRequests.habilitation(body(rc)), ACTOR).map(h -> {
+          rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/habilitations/" + h.reference());
+          return RaJson.habilitation(h);
+        })));
+    router.get("/ra/v1/habilitations").handler(this::list);
+    router.get("/ra/v1/habilitations/:reference").handler(rc -> reply(rc, 200,
+        registry.habilitation(rc.pathParam("reference")).map(RaJson::habilitation)));
+    router.post("/ra/v1/habilitations/:reference/approve").handler(rc -> {
+      body(rc);
+      secret(rc);
+      reply(rc, 200, registry.approve(rc.pathParam("reference"), ACTOR)
+          .map(a -> RaJson.habilitation(a.habilitation()).put("credentials", RaJson.credentials(a.credentials()))));
+    });
+    router.post("/ra/v1/habilitations/:reference/reject").handler(rc -> reply(rc, 200,
+        registry.reject(rc.pathParam("reference"), RaRequests.reason(body(rc)), ACTOR).map(RaJson::habilitation)));
+    router.post("/ra/v1/habilitations/:reference/revoke").handler(rc -> {
+      JsonObject body = body(rc);
+      String reason = RaRequests.reason(body);
+      boolean revokeCertificates = RaRequests.flag(body, "revokeCertificates");
+      reply(rc, 200, registry.revoke(rc.pathParam("reference"), reason, ACTOR)
+          .compose(h -> onRevoke.revoked(h, revokeCertificates)
+              .map(n -> RaJson.habilitation(h).put("revokedCertificates", n))));
+    });
+    router.post("/ra/v1/habilitations/:reference/admins").handler(rc -> {
+      secret(rc);
+      reply(rc, 201, registry.addAdmin(rc.pathParam("reference"), RaRequests.administrator(body(rc)), ACTOR)
+          .map(a -> RaJson.habilitation(a.habilitation()).put("credentials", RaJson.credentials(a.credentials()))));
+    });
+    router.delete("/ra/v1/habilitations/:reference/admins/:cardNumber").handler(rc -> reply(rc, 200,
+        registry.removeAdmin(rc.pathParam("reference"), RaRequests.cardPath(rc.pathParam("cardNumber")), ACTOR)
+            .map(RaJson::habilitation)));
+    router.post("/ra/v1/admins/:cardNumber/eab").handler(rc -> {
+      body(rc);
+      secret(rc);
+      reply(rc, 201, registry.newCredential(RaRequests.cardPath(rc.pathParam("cardNumber")), ACTOR).map(RaJson::credential));
+    });
+    router.post("/ra/v1/admins/:cardNumber/replace").handler(rc -> {
+      var replacement = RaRequests.replacement(body(rc));
+      reply(rc, 200, registry.replaceCard(RaRequests.cardPath(rc.pathParam("cardNumber")), replacement.cardNumber(),
+          replacement.cardType(), ACTOR).map(RaJson::admin));
+    });
+  }
+
+  private void list(RoutingContext rc) {
+    String structure = rc.queryParams().get("structure");
+    String status = rc.queryParams().get("status");
+    Habilitation.Status st = null;
+    if (status != null) {
+      try {
+        st = Habilitation.Status.valueOf(status);
+      } catch (IllegalArgumentException e) {
+        throw RegistryErrors.invalid("status", "must be one of RECEIVED, ACTIVE, REJECTED, REVOKED");
+      }
+    }
+    int limit = intParam(rc, "limit", 50, 1, 500);
+    int offset = intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
+    reply(rc, 200, registry.list(structure, st, limit, offset).map(list -> {
+      JsonArray items = new JsonArray();
+      list.forEach(h -> items.add(RaJson.habilitation(h)));
+      return new JsonObject().put("habilitations", items).put("limit", limit).put("offset", offset);
+    }));
+  }
+
+  private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
+    String v = rc.queryParams().get(name);
+    if (v == null) return dflt;
+    try {
+      int i = Integer.parseInt(v);
+      if (i < min || i > max) throw new NumberFormatException();
+      return i;
+    } catch (NumberFormatException e) {
+      throw RegistryErrors.invalid(name, "must be an integer between " + min + " and " + max);
+    }
+  }
+
+  /** Constant-time comparison of digests, so response timing says nothing about the token. */
+  private void authenticate(RoutingContext rc) {
+    String header = rc.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+        || !MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"habilis-ra\"");
+      rc.fail(RegistryErrors.unauthorized());
+      return;
+    }
+    rc.next();
+  }
+
+  private static JsonObject body(RoutingContext rc) {
+    String text = rc.body() == null ? null : rc.body().asString();
+    if (text == null || text.isBlank()) return new JsonObject();
+    try {
+      Object v = io.vertx.core.json.Json.decodeValue(text);
+      if (v instanceof JsonObject o) return o;
+    } catch (DecodeException e) {
+      throw RegistryErrors.invalid("body", "not valid JSON");
+    }
+    throw RegistryErrors.invalid("body", "must be a JSON object");
+  }
+
+  /** Responses carrying an HMAC key must not be stored by any cache. */
+  private static void secret(RoutingContext rc) {
+    rc.response().putHeader("Cache-Control", "no-store");
+  }
+
+  private static void reply(RoutingContext rc, int status, Future<JsonObject> result) {
+    result.onSuccess(json -> rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(json.encode())).onFailure(rc::fail);
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package fr.habilis.ca.ra;
+
+import fr.habilis.ca.registry.Administrator;
+import fr.habilis.ca.registry.Departments;
+import fr.habilis.ca.registry.Habilitation.Signatory;
+import fr.habilis.ca.registry.IdType;
+import fr.habilis.ca.registry.Offer;
+import fr.habilis.ca.registry.RegistryErrors;
+import fr.habilis.ca.registry.RegistryErrors.FieldError;
+import fr.habilis.ca.registry.RegistryService.NewHabilitation;
+import fr.habilis.ca.registry.Structure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads RA request bodies into registry inputs, collecting every invalid field before failing
+ * with one 400 problem that lists them all (an operator fixes a form in one round trip).
+ */
+final class RaRequests {
+  static final Pattern CARD = Pattern.compile("[0-9]{10}");
+  static final Pattern DNS = Pattern.compile(
+      "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
+  private static final Pattern PHONE = Pattern.compile("\\+?[0-9 .()-]{6,32}");
+
+  private final List<FieldError> errors = new ArrayList<>();
+
+  private RaRequests() {}
+
+  static Structure structure(JsonObject body) {
+    RaRequests r = new RaRequests();
+    IdType type = r.enumField(body, "idType", IdType.class, "idType");
+    String value = r.text(body, "idValue", "idValue", 16, true);
+    String environment = r.text(body, "environment", "environment", 12, true);
+    if (environment != null && !environment.equals("test") && !environment.equals("production")) {
+      r.error("environment", "must be test or production");
+      environment = null;
+    }
+    if (type != null && value != null) {
+      String v = value.toUpperCase(Locale.ROOT);
+      type.problem(v, !"production".equals(environment)).ifPresent(p -> r.error("idValue", p));
+      value = v;
+    }
+    String name = r.text(body, "name", "name", 200, true);
+    String department = r.text(body, "department", "department", 3, true);
+    if (department != null) {
+      department = department.toUpperCase(Locale.ROOT);
+      if (Departments.name(department).isEmpty()) r.error("department", "not a French département code (01–95, 2A, 2B, 971–976)");
+    }
+    String address = r.text(body, "address", "address", 400, false);
+    r.failIfInvalid();
+    return new Structure(type.nationalId(value), type, value, name, department, address, environment);
+  }
+
+  static NewHabilitation habilitation(JsonObject body) {
+    RaRequests r = new RaRequests();
+    String form = r.text(body, "form", "form", 3, true);
+    if (form != null && !form.equals("413") && !form.equals("414")) r.error("form", "must be 413 (production) or 414 (test)");
+    String structure = r.text(body, "structure", "structure", 20, true);
+    Signatory signatory = null;
+    JsonObject sig = r.object(body, "signatory", "signatory");
+    if (sig != null) {
+      Signatory.Role role = r.enumField(sig, "role", Signatory.Role.class, "signatory.role");
+      String last = r.text(sig, "lastName", "signatory.lastName", 100, true);
+      String first = r.text(sig, "firstName", "signatory.firstName", 100, true);
+      String email = r.email(sig, "email", "signatory.email", true);
+      String phone = r.phone(sig, "phone", "signatory.phone");
+      signatory = new Signatory(role, last, first, email, phone);
+    }
+    List<Administrator> admins = new ArrayList<>();
+    JsonArray adminArray = r.array(body, "administrators", "administrators");
+    if (adminArray != null) {
+      Set<String> cards = new HashSet<>();
+      for (int i = 0; i < adminArray.size(); i++) {
+        String path = "administrators[" + i + "]";
+        if (!(adminArray.getValue(i) instanceof JsonObject a)) {
+          r.error(path, "must be an object");
+          continue;
+        }
+        Administrator admin = r.admin(a, path + ".");
+        if (admin.cardNumber() != null && !cards.add(admin.cardNumber())) r.error(path + ".cardNumber", "named twice");
+        admins.add(admin);
+      }
+    }
+    List<Offer> offers = new ArrayList<>();
+    JsonArray offerArray = r.array(body, "offers", "offers");
+    if (offerArray != null) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < offerArray.size(); i++) {
+        String path = "offers[" + i + "]";
+        if (!(offerArray.getValue(i) instanceof JsonObject o)) {
+          r.error(path, "must be an object");
+          continue;
+        }
+        Offer offer = r.offer(o, path);
+        if (offer != null) {
+          if (!seen.add(offer.describe())) r.error(path, "the same offer and scope is listed twice");
+          offers.add(offer);
+        }
+      }
+    }
+    String usage = r.text(body, "usage", "usage", 2000, false);
+    String editor = r.text(body, "editor", "editor", 200, false);
+    String solution = r.text(body, "solution", "solution", 200, false);
+    r.failIfInvalid();
+    return new NewHabilitation(structure, form, signatory, admins, offers, usage, editor, solution);
+  }
+
+  static Administrator administrator(JsonObject body) {
+    RaRequests r = new RaRequests();
+    Administrator a = r.admin(body, "");
+    r.failIfInvalid();
+    return a;
+  }
+
+  static String reason(JsonObject body) {
+    RaRequests r = new RaRequests();
+    String reason = r.text(body, "reason", "reason", 500, true);
+    r.failIfInvalid();
+    return reason;
+  }
+
+  static boolean flag(JsonObject body, String name) {
+    RaRequests r = new RaRequests();
+    Object v = body.getValue(name);
+    if (v != null && !(v instanceof Boolean)) r.error(name, "must be true or false");
+    r.failIfInvalid();
+    return Boolean.TRUE.equals(v);
+  }
+
+  /** New card for a replaced one: {@code newCardNumber}, {@code cardType}. */
+  static Administrator replacement(JsonObject body) {
+    RaRequests r = new RaRequests();
+    String card = r.card(body, "newCardNumber", "newCardNumber");
+    Administrator.CardType type = r.enumField(body, "cardType", Administrator.CardType.class, "cardType");
+    r.failIfInvalid();
+    return new Administrator(null, card, type, null, null, null, null);
+  }
+
+  static String cardPath(String card) {
+    if (card == null || !CARD.matcher(card).matches()) throw RegistryErrors.invalid("cardNumber", "a card number is 10 digits");
+    return card;
+  }
+
+  // ---
+
+  private Administrator admin(JsonObject a, String prefix) {
+    String card = card(a, "cardNumber", prefix + "cardNumber");
+    Administrator.CardType type = enumField(a, "cardType", Administrator.CardType.class, prefix + "cardType");
+    String last = text(a, "lastName", prefix + "lastName", 100, true);
+    String first = text(a, "firstName", prefix + "firstName", 100, true);
+    String email = email(a, "email", prefix + "email", true);
+    String phone = phone(a, "phone", prefix + "phone");
+    return new Administrator(null, card, type, last, first, email, phone);
+  }
+
+  private Offer offer(JsonObject o, String path) {
+    Offer.Kind kind = enumField(o, "offer", Offer.Kind.class, path + ".offer");
+    if (kind == null) return null;
+    switch (kind) {
+      case ORG -> {
+        return Offer.org();
+      }
+      case SERV_SSL -> {
+        String domain = domain(o, "domain", path + ".domain");
+        Offer.Scope scope = enumField(o, "scope", Offer.Scope.class, path + ".scope");
+        return new Offer(kind, domain, scope, null, null);
+      }
+      default -> {
+        String mail = domain(o, "mailDomain", path + ".mailDomain");
+        Object restricted = o.getValue("restricted");
+        if (restricted != null && !(restricted instanceof Boolean)) error(path + ".restricted", "must be true or false");
+        // Restricted unless the form says otherwise: the narrower scope is the safe default.
+        return new Offer(kind, null, null, mail, !Boolean.FALSE.equals(restricted));
+      }
+    }
+  }
+
+  private String domain(JsonObject o, String name, String path) {
+    String d = text(o, name, path, 253, true);
+    if (d == null) return null;
+    d = d.toLowerCase(Locale.ROOT);
+    if (d.startsWith("@")) d = d.substring(1);
+    if (!DNS.matcher(d).matches()) {
+      error(path, "not a domain name (lowercase letters, digits and hyphens, at least two labels)");
+      return null;
+    }
+    return d;
+  }
+
+  private String card(JsonObject o, String name, String path) {
+    String card = text(o, name, path, 10, true);
+    if (card != null && !CARD.matcher(card).matches()) {
+      error(path, "a card number is 10 digits");
+      return null;
+    }
+    return card;
+  }
+
+  private String email(JsonObject o, String name, String path, boolean required) {
+    String e = text(o, name, path, 254, required);
+    if (e != null && !EMAIL.matcher(e).matches()) {
+      error(path, "not an e-mail address");
+      return null;
+    }
+    return e;
+  }
+
+  private String phone(JsonObject o, String name, String path) {
+    String p = text(o, name, path, 32, false);
+    if (p != null && !PHONE.matcher(p).matches()) {
+      error(path, "not a phone number");
+      return null;
+    }
+    return p;
+  }
+
+  private String text(JsonObject o, String name, String path, int max, boolean required) {
+    Object v = o.getValue(name);
+    if (v == null) {
+      if (required) error(path, "is required");
+      return null;
+    }
+    if (!(v instanceof String s)) {
+      error(path, "must be a string");
+      return null;
+    }
+    String t = s.strip();
+    if (t.isEmpty()) {
+      if (required) error(path, "is required");
+      return null;
+    }
+    if (t.length() > max) {
+      error(path, "longer than " + max + " characters");
+      return null;
+    }
+    if (t.chars().anyMatch(Character::isISOControl)) {
+      error(path, "contains control characters");
+      return null;
+    }
+    return t;
+  }
+
+  private <E extends Enum<E>> E enumField(JsonObject o, String name, Class<E> type, String path) {
+    String v = text(o, name, path, 40, true);
+    if (v == null) return null;
+    for (E e : type.getEnumConstants()) if (e.name().equals(v)) return e;
+    error(path, "must be one of " + String.join(", ", java.util.Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
+    return null;
+  }
+
+  private JsonObject object(JsonObject o, String name, String path) {
+    Object v = o.getValue(name);
+    if (!(v instanceof JsonObject j)) {
+      error(path, v == null ? "is required" : "must be an object");
+      return null;
+    }
+    return j;
+  }
+
+  private JsonArray array(JsonObject o, String name, String path) {
+    Object v = o.getValue(name);
+    if (!(v instanceof JsonArray a) || a.isEmpty()) {
+      error(path, v == null || v instanceof JsonArray ? "at least one is required" : "must be an array");
+      return null;
+    }
+    if (a.size() > 100) {
+      error(path, "at most 100");
+      return null;
+    }
+    return a;
+  }
+
+  private void error(String field, String problem) {
+    errors.add(new FieldError(field, problem));
+  }
+
+  private void failIfInvalid() {
+    if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+  }
+}

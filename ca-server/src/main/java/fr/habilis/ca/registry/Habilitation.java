@@ -1,0 +1,33 @@
+package fr.habilis.ca.registry;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One habilitation request (form 413 or 414) and its lifecycle: RECEIVED → ACTIVE | REJECTED,
+ * ACTIVE → REVOKED. {@code administrators} are the ones currently named (form 503 removals excluded).
+ */
+public record Habilitation(
+    long id, String reference, String structureId, String form, Status status, String statusReason,
+    Signatory signatory, List<Administrator> administrators, List<Offer> offers,
+    String usage, String editor, String solution, Instant createdAt, Instant updatedAt) {
+
+  public enum Status { RECEIVED, ACTIVE, REJECTED, REVOKED }
+
+  public record Signatory(Role role, String lastName, String firstName, String email, String phone) {
+    public enum Role { LEGAL_REPRESENTATIVE, MANDATARY, PRACTICE_HOLDER }
+  }
+
+  public Habilitation {
+    administrators = List.copyOf(administrators);
+    offers = List.copyOf(offers);
+  }
+
+  public boolean names(String adminId) {
+    return administrators.stream().anyMatch(a -> a.id().equals(adminId));
+  }
+
+  public boolean hasOffer(Offer.Kind kind) {
+    return offers.stream().anyMatch(o -> o.kind() == kind);
+  }
+}

@@ -1,0 +1,327 @@
+package fr.habilis.ca.registry;
+
+import static fr.habilis.ca.store.Sql.instant;
+import static fr.habilis.ca.store.Sql.utc;
+
+import fr.habilis.ca.registry.Habilitation.Signatory;
+import fr.habilis.ca.registry.Habilitation.Status;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** SQL for structures, administrators and habilitations. Methods take the caller's transaction. */
+public final class RegistryRepository {
+
+  public void insertStructure(Connection c, Structure s, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO structures (national_id, id_type, id_value, name,"
+        + " department, address, environment, created_at) VALUES (?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, s.nationalId());
+      ps.setString(2, s.idType().name());
+      ps.setString(3, s.idValue());
+      ps.setString(4, s.name());
+      ps.setString(5, s.department());
+      ps.setString(6, s.address());
+      ps.setString(7, s.environment());
+      ps.setObject(8, utc(now));
+      ps.executeUpdate();
+    }
+  }
+
+  public Optional<Structure> findStructure(Connection c, String nationalId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT national_id, id_type, id_value, name, department, address,"
+        + " environment FROM structures WHERE national_id = ?")) {
+      ps.setString(1, nationalId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        return Optional.of(new Structure(rs.getString(1), IdType.valueOf(rs.getString(2)), rs.getString(3),
+            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+      }
+    }
+  }
+
+  // --- administrators
+
+  public Optional<Administrator> findAdminByCard(Connection c, String cardNumber) throws SQLException {
+    return findAdmin(c, "card_number", cardNumber);
+  }
+
+  public Optional<Administrator> findAdminById(Connection c, String id) throws SQLException {
+    return findAdmin(c, "id", id);
+  }
+
+  private Optional<Administrator> findAdmin(Connection c, String column, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, card_number, card_type, last_name, first_name, email,"
+        + " phone FROM administrators WHERE " + column + " = ?")) {
+      ps.setString(1, value);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(admin(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Administrator admin(ResultSet rs) throws SQLException {
+    return new Administrator(rs.getString("id"), rs.getString("card_number"),
+        Administrator.CardType.valueOf(rs.getString("card_type")), rs.getString("last_name"),
+        rs.getString("first_name"), rs.getString("email"), rs.getString("phone"));
+  }
+
+  /** True when the card was replaced by another one: it may not be named again. */
+  public boolean isReplacedCard(Connection c, String cardNumber) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM replaced_cards WHERE card_number = ?")) {
+      ps.setString(1, cardNumber);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Inserts a new person with a fresh id. */
+  public Administrator insertAdmin(Connection c, Administrator a, Instant now) throws SQLException {
+    Administrator stored = new Administrator(UUID.randomUUID().toString(), a.cardNumber(), a.cardType(), a.lastName(),
+        a.firstName(), a.email(), a.phone());
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO administrators (id, card_number, card_type, last_name,"
+        + " first_name, email, phone, created_at) VALUES (?,?,?,?,?,?,?,?)")) {
+      ps.setString(1, stored.id());
+      ps.setString(2, stored.cardNumber());
+      ps.setString(3, stored.cardType().name());
+      ps.setString(4, stored.lastName());
+      ps.setString(5, stored.firstName());
+      ps.setString(6, stored.email());
+      ps.setString(7, stored.phone());
+      ps.setObject(8, utc(now));
+      ps.executeUpdate();
+    }
+    return stored;
+  }
+
+  /** Contact details follow the latest form that names the person. */
+  public void updateAdminContact(Connection c, String id, String email, String phone) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE administrators SET email = ?, phone = ? WHERE id = ?")) {
+      ps.setString(1, email);
+      ps.setString(2, phone);
+      ps.setString(3, id);
+      ps.executeUpdate();
+    }
+  }
+
+  /** A replaced card: the person keeps id, rights and accounts under the new number. */
+  public void replaceCard(Connection c, Administrator a, String newCard, Administrator.CardType type, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO replaced_cards (card_number, admin_id, replaced_at) VALUES (?,?,?)")) {
+      ps.setString(1, a.cardNumber());
+      ps.setString(2, a.id());
+      ps.setObject(3, utc(now));
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE administrators SET card_number = ?, card_type = ? WHERE id = ?")) {
+      ps.setString(1, newCard);
+      ps.setString(2, type.name());
+      ps.setString(3, a.id());
+      ps.executeUpdate();
+    }
+  }
+
+  // --- habilitations
+
+  /** Inserts a RECEIVED request and gives it its reference, HAB-{year}-{number}. */
+  public String insertHabilitation(Connection c, String structureId, String form, Signatory sig, String usage,
+      String editor, String solution, Instant now) throws SQLException {
+    long id;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO habilitations (structure_id, form, status,"
+        + " signatory_role, signatory_last, signatory_first, signatory_email, signatory_phone, usage_text, editor,"
+        + " solution, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, structureId);
+      ps.setString(2, form);
+      ps.setString(3, Status.RECEIVED.name());
+      ps.setString(4, sig.role().name());
+      ps.setString(5, sig.lastName());
+      ps.setString(6, sig.firstName());
+      ps.setString(7, sig.email());
+      ps.setString(8, sig.phone());
+      ps.setString(9, usage);
+      ps.setString(10, editor);
+      ps.setString(11, solution);
+      ps.setObject(12, utc(now));
+      ps.setObject(13, utc(now));
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        id = keys.getLong(1);
+      }
+    }
+    String reference = String.format("HAB-%d-%06d", now.atOffset(ZoneOffset.UTC).getYear(), id);
+    try (PreparedStatement ps = c.prepareStatement("UPDATE habilitations SET reference = ? WHERE id = ?")) {
+      ps.setString(1, reference);
+      ps.setLong(2, id);
+      ps.executeUpdate();
+    }
+    return reference;
+  }
+
+  public void insertOffer(Connection c, long habilitationId, int position, Offer o) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO habilitation_offers (habilitation_id, position, offer,"
+        + " domain, scope, mail_domain, restricted) VALUES (?,?,?,?,?,?,?)")) {
+      ps.setLong(1, habilitationId);
+      ps.setInt(2, position);
+      ps.setString(3, o.kind().name());
+      ps.setString(4, o.domain());
+      ps.setString(5, o.scope() == null ? null : o.scope().name());
+      ps.setString(6, o.mailDomain());
+      ps.setObject(7, o.restricted(), java.sql.Types.BOOLEAN);
+      ps.executeUpdate();
+    }
+  }
+
+  /** Names an administrator on a habilitation (again, after a removal). */
+  public void addAdmin(Connection c, long habilitationId, String adminId, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE habilitation_admins SET removed_at = NULL, added_at = ? WHERE habilitation_id = ? AND admin_id = ?")) {
+      ps.setObject(1, utc(now));
+      ps.setLong(2, habilitationId);
+      ps.setString(3, adminId);
+      if (ps.executeUpdate() > 0) return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO habilitation_admins (habilitation_id, admin_id, added_at) VALUES (?,?,?)")) {
+      ps.setLong(1, habilitationId);
+      ps.setString(2, adminId);
+      ps.setObject(3, utc(now));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Form 503 removal; false when the administrator was not named. */
+  public boolean removeAdmin(Connection c, long habilitationId, String adminId, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE habilitation_admins SET removed_at = ?"
+        + " WHERE habilitation_id = ? AND admin_id = ? AND removed_at IS NULL")) {
+      ps.setObject(1, utc(now));
+      ps.setLong(2, habilitationId);
+      ps.setString(3, adminId);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /**
+   * Moves a habilitation from one status to another; false when it is no longer in {@code from}
+   * (a concurrent transition won). The conditional UPDATE is what makes two approvals produce one.
+   */
+  public boolean transition(Connection c, long id, Status from, Status to, String reason, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE habilitations SET status = ?, status_reason = ?,"
+        + " updated_at = ? WHERE id = ? AND status = ?")) {
+      ps.setString(1, to.name());
+      ps.setString(2, reason);
+      ps.setObject(3, utc(now));
+      ps.setLong(4, id);
+      ps.setString(5, from.name());
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** Locks the habilitation row for the rest of the transaction (serialises admin changes and transitions). */
+  public void lock(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE habilitations SET updated_at = updated_at WHERE id = ?")) {
+      ps.setLong(1, id);
+      ps.executeUpdate();
+    }
+  }
+
+  public Optional<Habilitation> findHabilitation(Connection c, String reference) throws SQLException {
+    List<Habilitation> found = query(c, "h.reference = ?", List.of(reference), 1, 0);
+    return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+  }
+
+  /** Habilitations by structure and/or status, newest first. */
+  public List<Habilitation> list(Connection c, String structureId, Status status, int limit, int offset) throws SQLException {
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    if (structureId != null) {
+      where.add("h.structure_id = ?");
+      args.add(structureId);
+    }
+    if (status != null) {
+      where.add("h.status = ?");
+      args.add(status.name());
+    }
+    return query(c, where.isEmpty() ? "1=1" : String.join(" AND ", where), args, limit, offset);
+  }
+
+  /** Every habilitation (any status) that names the administrator now or named them before removal. */
+  public List<Habilitation> namingAdmin(Connection c, String adminId) throws SQLException {
+    return query(c, "h.id IN (SELECT habilitation_id FROM habilitation_admins WHERE admin_id = ?)",
+        List.of(adminId), 10_000, 0);
+  }
+
+  public List<Habilitation> ofStructure(Connection c, String structureId) throws SQLException {
+    return query(c, "h.structure_id = ?", List.of(structureId), 10_000, 0);
+  }
+
+  private List<Habilitation> query(Connection c, String where, List<?> args, int limit, int offset) throws SQLException {
+    Map<Long, Object[]> rows = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
+        + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
+        + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at FROM habilitations h"
+        + " WHERE " + where + " ORDER BY h.id DESC LIMIT ? OFFSET ?")) {
+      int i = 1;
+      for (Object a : args) ps.setObject(i++, a);
+      ps.setInt(i++, limit);
+      ps.setInt(i, offset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.put(rs.getLong(1), new Object[] {rs.getString(2), rs.getString(3), rs.getString(4),
+              Status.valueOf(rs.getString(5)), rs.getString(6),
+              new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
+                  rs.getString(10), rs.getString(11)),
+              rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16)});
+        }
+      }
+    }
+    List<Habilitation> result = new ArrayList<>();
+    for (Map.Entry<Long, Object[]> e : rows.entrySet()) {
+      Object[] r = e.getValue();
+      result.add(new Habilitation(e.getKey(), (String) r[0], (String) r[1], (String) r[2], (Status) r[3], (String) r[4],
+          (Signatory) r[5], admins(c, e.getKey()), offers(c, e.getKey()), (String) r[6], (String) r[7], (String) r[8],
+          (Instant) r[9], (Instant) r[10]));
+    }
+    return result;
+  }
+
+  private List<Administrator> admins(Connection c, long habilitationId) throws SQLException {
+    List<Administrator> list = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.card_number, a.card_type, a.last_name, a.first_name,"
+        + " a.email, a.phone FROM habilitation_admins ha JOIN administrators a ON a.id = ha.admin_id"
+        + " WHERE ha.habilitation_id = ? AND ha.removed_at IS NULL ORDER BY ha.added_at, a.card_number")) {
+      ps.setLong(1, habilitationId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) list.add(admin(rs));
+      }
+    }
+    return list;
+  }
+
+  private List<Offer> offers(Connection c, long habilitationId) throws SQLException {
+    List<Offer> list = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT offer, domain, scope, mail_domain, restricted"
+        + " FROM habilitation_offers WHERE habilitation_id = ? ORDER BY position")) {
+      ps.setLong(1, habilitationId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String scope = rs.getString(3);
+          list.add(new Offer(Offer.Kind.valueOf(rs.getString(1)), rs.getString(2),
+              scope == null ? null : Offer.Scope.valueOf(scope), rs.getString(4), rs.getObject(5, Boolean.class)));
+        }
+      }
+    }
+    return list;
+  }
+}

@@ -1,0 +1,309 @@
+package fr.habilis.ca.registry;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.registry.Habilitation.Signatory;
+import fr.habilis.ca.registry.Habilitation.Status;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The registry's operations: each is one transaction with its audit entry (and outbox notices),
+ * so a failure anywhere changes nothing. Illegal transitions fail with 409, unknown records with 404.
+ */
+public final class RegistryService {
+  private final ServerContext ctx;
+  private final RegistryRepository repo = new RegistryRepository();
+  private final EabRepository eab = new EabRepository();
+  private final Outbox outbox = new Outbox();
+
+  public RegistryService(ServerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /** A habilitation request as received (form 413/414), already validated field by field. */
+  public record NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
+      List<Offer> offers, String usage, String editor, String solution) {}
+
+  /** A credential as shown once to the operator. */
+  public record IssuedCredential(String cardNumber, EabCredential credential) {}
+
+  public record Approval(Habilitation habilitation, List<IssuedCredential> credentials) {}
+
+  public Future<Structure> createStructure(Structure s, String actor) {
+    return ctx.db().tx(c -> {
+      if (repo.findStructure(c, s.nationalId()).isPresent()) {
+        throw RegistryErrors.conflict("structure " + s.nationalId() + " is already recorded");
+      }
+      repo.insertStructure(c, s, now());
+      ctx.audit().append(c, actor, "structure.created", s.nationalId(), new JsonObject().put("name", s.name())
+          .put("environment", s.environment()).encode());
+      return s;
+    });
+  }
+
+  public Future<Structure> structure(String nationalId) {
+    return ctx.db().tx(c -> repo.findStructure(c, nationalId)
+        .orElseThrow(() -> RegistryErrors.notFound("no structure " + nationalId)));
+  }
+
+  public Future<Habilitation> createHabilitation(NewHabilitation req, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      List<RegistryErrors.FieldError> errors = new ArrayList<>();
+      Optional<Structure> structure = repo.findStructure(c, req.structureId());
+      if (structure.isEmpty()) {
+        errors.add(new RegistryErrors.FieldError("structure", "no structure " + req.structureId() + " is recorded"));
+      } else {
+        String env = structure.get().environment();
+        if (req.form().equals("414") && !env.equals("test")) {
+          errors.add(new RegistryErrors.FieldError("form", "form 414 is for test structures; " + req.structureId() + " is a production structure"));
+        } else if (req.form().equals("413") && !env.equals("production")) {
+          errors.add(new RegistryErrors.FieldError("form", "form 413 is for production structures; use form 414 for a test structure"));
+        }
+        IdType type = structure.get().idType();
+        if (req.signatory().role() == Signatory.Role.PRACTICE_HOLDER && type != IdType.RPPS_RANG && type != IdType.ADELI_RANG) {
+          errors.add(new RegistryErrors.FieldError("signatory.role", "PRACTICE_HOLDER signs for a practice known by its RPPS or ADELI rang"));
+        }
+      }
+      for (int i = 0; i < req.administrators().size(); i++) {
+        if (repo.isReplacedCard(c, req.administrators().get(i).cardNumber())) {
+          errors.add(new RegistryErrors.FieldError("administrators[" + i + "].cardNumber",
+              "this card has been replaced; name the holder's current card"));
+        }
+      }
+      if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+      String reference = repo.insertHabilitation(c, req.structureId(), req.form(), req.signatory(), req.usage(),
+          req.editor(), req.solution(), now);
+      long id = repo.findHabilitation(c, reference).orElseThrow().id();
+      for (int i = 0; i < req.offers().size(); i++) repo.insertOffer(c, id, i, req.offers().get(i));
+      for (Administrator a : req.administrators()) repo.addAdmin(c, id, person(c, a, now).id(), now);
+      Habilitation h = repo.findHabilitation(c, reference).orElseThrow();
+      ctx.audit().append(c, actor, "habilitation.received", reference, summary(h).encode());
+      return h;
+    });
+  }
+
+  public Future<Habilitation> habilitation(String reference) {
+    return ctx.db().tx(c -> find(c, reference));
+  }
+
+  public Future<List<Habilitation>> list(String structureId, Status status, int limit, int offset) {
+    return ctx.db().tx(c -> repo.list(c, structureId, status, limit, offset));
+  }
+
+  /**
+   * RECEIVED → ACTIVE, and one fresh EAB credential per named administrator. The conditional
+   * status update makes concurrent approvals produce exactly one set of credentials.
+   */
+  public Future<Approval> approve(String reference, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Habilitation h = find(c, reference);
+      transition(c, h, Status.RECEIVED, Status.ACTIVE, null, now);
+      List<IssuedCredential> creds = new ArrayList<>();
+      for (Administrator a : h.administrators()) {
+        creds.add(new IssuedCredential(a.cardNumber(), eab.mint(c, a.id(), now, eabValidity())));
+      }
+      Habilitation active = find(c, reference);
+      ctx.audit().append(c, actor, "habilitation.approved", reference, new JsonObject()
+          .put("credentials", new JsonArray(creds.stream().map(x -> x.credential().kid()).toList())).encode());
+      notifyAll(c, active, "habilitation.approved", "Habilitation " + reference + " approuvée",
+          "La demande d'habilitation " + reference + " pour la structure " + h.structureId()
+              + " est approuvée. Offres : " + offers(h) + ".", now);
+      return new Approval(active, creds);
+    });
+  }
+
+  public Future<Habilitation> reject(String reference, String reason, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Habilitation h = find(c, reference);
+      transition(c, h, Status.RECEIVED, Status.REJECTED, reason, now);
+      ctx.audit().append(c, actor, "habilitation.rejected", reference, new JsonObject().put("reason", reason).encode());
+      notifyAll(c, h, "habilitation.rejected", "Habilitation " + reference + " refusée",
+          "La demande d'habilitation " + reference + " est refusée : " + reason, now);
+      return find(c, reference);
+    });
+  }
+
+  public Future<Habilitation> revoke(String reference, String reason, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Habilitation h = find(c, reference);
+      transition(c, h, Status.ACTIVE, Status.REVOKED, reason, now);
+      ctx.audit().append(c, actor, "habilitation.revoked", reference, new JsonObject().put("reason", reason).encode());
+      notifyAll(c, h, "habilitation.revoked", "Habilitation " + reference + " révoquée",
+          "L'habilitation " + reference + " est révoquée : " + reason, now);
+      return find(c, reference);
+    });
+  }
+
+  /** Form 503: names one more administrator on an active habilitation, with a fresh credential. */
+  public Future<Approval> addAdmin(String reference, Administrator a, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      h = find(c, reference);
+      if (h.status() != Status.ACTIVE && h.status() != Status.RECEIVED) {
+        throw RegistryErrors.conflict("habilitation " + reference + " is " + h.status()
+            + ": administrators can be added to a RECEIVED or ACTIVE habilitation only");
+      }
+      if (repo.isReplacedCard(c, a.cardNumber())) {
+        throw RegistryErrors.invalid("cardNumber", "this card has been replaced; name the holder's current card");
+      }
+      Administrator person = person(c, a, now);
+      if (h.names(person.id())) {
+        throw RegistryErrors.conflict("card " + a.cardNumber() + " is already named on " + reference);
+      }
+      repo.addAdmin(c, h.id(), person.id(), now);
+      List<IssuedCredential> creds = new ArrayList<>();
+      if (h.status() == Status.ACTIVE) creds.add(new IssuedCredential(person.cardNumber(), eab.mint(c, person.id(), now, eabValidity())));
+      ctx.audit().append(c, actor, "habilitation.admin.added", reference, new JsonObject()
+          .put("cardNumber", person.cardNumber()).encode());
+      return new Approval(find(c, reference), creds);
+    });
+  }
+
+  /** Form 503: the administrator loses this habilitation at once (the next order or finalize is refused). */
+  public Future<Habilitation> removeAdmin(String reference, String cardNumber, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      if (h.status() == Status.REJECTED || h.status() == Status.REVOKED) {
+        throw RegistryErrors.conflict("habilitation " + reference + " is " + h.status());
+      }
+      Administrator a = repo.findAdminByCard(c, cardNumber)
+          .orElseThrow(() -> RegistryErrors.notFound("card " + cardNumber + " is not named on " + reference));
+      if (h.administrators().size() == 1 && h.names(a.id())) {
+        throw RegistryErrors.conflict("card " + cardNumber + " is the last administrator of " + reference
+            + "; revoke the habilitation instead");
+      }
+      if (!repo.removeAdmin(c, h.id(), a.id(), now)) {
+        throw RegistryErrors.notFound("card " + cardNumber + " is not named on " + reference);
+      }
+      ctx.audit().append(c, actor, "habilitation.admin.removed", reference, new JsonObject()
+          .put("cardNumber", cardNumber).encode());
+      return find(c, reference);
+    });
+  }
+
+  /** A fresh credential for an administrator named on at least one active habilitation. */
+  public Future<IssuedCredential> newCredential(String cardNumber, String actor) {
+    return ctx.db().tx(c -> {
+      Instant now = now();
+      Administrator a = repo.findAdminByCard(c, cardNumber)
+          .orElseThrow(() -> RegistryErrors.notFound("no administrator holds card " + cardNumber));
+      boolean active = repo.namingAdmin(c, a.id()).stream().anyMatch(h -> h.status() == Status.ACTIVE && h.names(a.id()));
+      if (!active) throw RegistryErrors.conflict("card " + cardNumber + " is named on no active habilitation");
+      EabCredential cred = eab.mint(c, a.id(), now, eabValidity());
+      ctx.audit().append(c, actor, "eab.minted", cardNumber, new JsonObject().put("kid", cred.kid()).encode());
+      return new IssuedCredential(a.cardNumber(), cred);
+    });
+  }
+
+  /** A replaced card: the person keeps rights and ACME accounts under the new number. */
+  public Future<Administrator> replaceCard(String oldCard, String newCard, Administrator.CardType type, String actor) {
+    return ctx.db().tx(c -> {
+      Administrator a = repo.findAdminByCard(c, oldCard)
+          .orElseThrow(() -> RegistryErrors.notFound("no administrator holds card " + oldCard));
+      if (repo.findAdminByCard(c, newCard).isPresent() || repo.isReplacedCard(c, newCard)) {
+        throw RegistryErrors.conflict("card " + newCard + " is already known");
+      }
+      repo.replaceCard(c, a, newCard, type, now());
+      ctx.audit().append(c, actor, "admin.card.replaced", a.id(), new JsonObject().put("from", oldCard)
+          .put("to", newCard).encode());
+      return repo.findAdminById(c, a.id()).orElseThrow();
+    });
+  }
+
+  public Optional<Administrator> administrator(Connection c, String adminId) throws SQLException {
+    return repo.findAdminById(c, adminId);
+  }
+
+  /** Loads what the decision needs and runs it, in the caller's transaction. */
+  public Decision decide(Connection c, String adminId, Profile profile, List<Identifier> ids) throws SQLException {
+    Map<Long, Habilitation> habs = new LinkedHashMap<>();
+    repo.namingAdmin(c, adminId).forEach(h -> habs.put(h.id(), h));
+    Map<String, Structure> structures = new HashMap<>();
+    for (Identifier id : ids) {
+      if (!id.type().equals(Identifier.STRUCTURE)) continue;
+      repo.findStructure(c, id.value()).ifPresent(s -> structures.put(s.nationalId(), s));
+      repo.ofStructure(c, id.value()).forEach(h -> habs.put(h.id(), h));
+    }
+    for (Habilitation h : habs.values()) {
+      if (!structures.containsKey(h.structureId())) repo.findStructure(c, h.structureId()).ifPresent(s -> structures.put(s.nationalId(), s));
+    }
+    return HabilitationDecision.decide(adminId, profile, ids,
+        new RegistrySnapshot(ctx.config().environment(), structures, List.copyOf(habs.values())));
+  }
+
+  public Optional<EabCredential> credential(Connection c, String kid) throws SQLException {
+    return eab.find(c, kid);
+  }
+
+  public boolean consumeCredential(Connection c, String kid, long accountId) throws SQLException {
+    return eab.consume(c, kid, accountId, now());
+  }
+
+  // ---
+
+  private Habilitation find(Connection c, String reference) throws SQLException {
+    return repo.findHabilitation(c, reference)
+        .orElseThrow(() -> RegistryErrors.notFound("no habilitation " + reference));
+  }
+
+  private void transition(Connection c, Habilitation h, Status from, Status to, String reason, Instant now) throws SQLException {
+    if (!repo.transition(c, h.id(), from, to, reason, now)) {
+      Status current = find(c, h.reference()).status();
+      throw RegistryErrors.conflict("habilitation " + h.reference() + " is " + current + "; only a " + from
+          + " habilitation can become " + to);
+    }
+  }
+
+  /** The person holding this card, created on first mention; contact details follow the latest form. */
+  private Administrator person(Connection c, Administrator a, Instant now) throws SQLException {
+    Optional<Administrator> known = repo.findAdminByCard(c, a.cardNumber());
+    if (known.isPresent()) {
+      repo.updateAdminContact(c, known.get().id(), a.email(), a.phone());
+      return known.get();
+    }
+    return repo.insertAdmin(c, a, now);
+  }
+
+  private void notifyAll(Connection c, Habilitation h, String kind, String subject, String body, Instant now) throws SQLException {
+    outbox.enqueue(c, kind, h.signatory().email(), subject, body, h.reference(), now);
+    for (Administrator a : h.administrators()) outbox.enqueue(c, kind, a.email(), subject, body, h.reference(), now);
+  }
+
+  private static String offers(Habilitation h) {
+    return String.join(", ", h.offers().stream().map(Offer::describe).toList());
+  }
+
+  private static JsonObject summary(Habilitation h) {
+    return new JsonObject().put("structure", h.structureId()).put("form", h.form())
+        .put("administrators", new JsonArray(h.administrators().stream().map(Administrator::cardNumber).toList()))
+        .put("offers", new JsonArray(h.offers().stream().map(Offer::describe).toList()));
+  }
+
+  private java.time.Duration eabValidity() {
+    return ctx.config().getDuration(Setting.EAB_VALIDITY);
+  }
+
+  private Instant now() {
+    return ctx.clock().instant();
+  }
+}
