@@ -1,5 +1,6 @@
 package fr.habilis.ca;
 
+import fr.habilis.ca.acme.AcmeApi;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.Endpoints;
@@ -114,6 +115,7 @@ public final class HabilisServer {
     // Each module mounts its own sub-paths and failure handling.
     RaApi ra = new RaApi(ctx);
     ra.mount(httpsRouter);
+    new AcmeApi(ctx, ra.registry()).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
   }

@@ -46,6 +46,7 @@ public enum Setting {
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
   // --- acme
+  ACME_WEBSITE("acmeWebsite", null, Kind.URL),
   NONCE_LIFETIME("nonceLifetime", "PT1H", Kind.DURATION),
   ORDER_LIFETIME("orderLifetime", "P7D", Kind.DURATION),
   ACME_MAX_BODY_BYTES("acmeMaxBodyBytes", "65536", Kind.POSITIVE_INT),

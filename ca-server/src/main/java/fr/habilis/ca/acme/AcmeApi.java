@@ -1,0 +1,181 @@
+package fr.habilis.ca.acme;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.issuance.Profiles;
+import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.web.ProblemHandler;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Map;
+
+/**
+ * The ACME front end (RFC 8555) under {@code /acme}: every POST goes through one pipeline — media
+ * type, flattened JWS, nonce (single use across instances), account, signature — before its
+ * resource handler runs. Every response carries a fresh Replay-Nonce and the directory link.
+ */
+public final class AcmeApi {
+  private final ServerContext ctx;
+  private final AcmeUrls urls;
+  private final AcmeStore store = new AcmeStore();
+  private final Promise<Nonces> nonces = Promise.promise();
+  private final Accounts accounts;
+  private final Orders orders;
+  private volatile Nonces readyNonces;
+  private AcmeRevocation revocation;
+
+  /** One authenticated ACME request: the verified JWS and, for kid requests, the account. */
+  record Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account) {}
+
+  /** A resource's answer. */
+  record Reply(int status, Object body, Map<String, String> headers) {
+    static Reply json(int status, JsonObject body) {
+      return new Reply(status, body, Map.of());
+    }
+
+    static Reply json(int status, JsonObject body, String location) {
+      return new Reply(status, body, Map.of("Location", location));
+    }
+  }
+
+  interface Resource {
+    Future<Reply> handle(Signed request);
+  }
+
+  public AcmeApi(ServerContext ctx, RegistryService registry) {
+    this.ctx = ctx;
+    this.urls = new AcmeUrls(ctx.endpoints());
+    this.accounts = new Accounts(ctx, store, urls, registry);
+    this.orders = new Orders(ctx, store, urls, registry);
+    ctx.db().tx(Nonces::sharedKey).map(key -> new Nonces(key, ctx.clock(), ctx.config().getDuration(Setting.NONCE_LIFETIME)))
+        .onSuccess(n -> readyNonces = n).onComplete(nonces);
+    long purgeEvery = Math.max(60_000, ctx.config().getDuration(Setting.NONCE_LIFETIME).toMillis() / 4);
+    ctx.vertx().setPeriodic(purgeEvery, id -> ctx.db().tx(c -> Nonces.purge(c, ctx.clock().instant())));
+  }
+
+  /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */
+  public AcmeApi withRevocation(AcmeRevocation revocation) {
+    this.revocation = revocation;
+    return this;
+  }
+
+  public void mount(Router router) {
+    ProblemHandler problems = new ProblemHandler(status -> switch (status) {
+      case 413 -> new Problem(AcmeProblems.PREFIX + "malformed", 413, "request body too large (at most "
+          + ctx.config().getInt(Setting.ACME_MAX_BODY_BYTES) + " bytes)");
+      case 405 -> new Problem(AcmeProblems.PREFIX + "malformed", 405, "method not allowed on this resource");
+      case 500 -> AcmeProblems.serverInternal();
+      default -> new Problem(AcmeProblems.PREFIX + "malformed", status, "bad request");
+    }, null);
+    router.route("/acme/*").handler(rc -> {
+      rc.addHeadersEndHandler(v -> decorate(rc));
+      if (readyNonces != null) rc.next();
+      else nonces.future().onComplete(x -> rc.next());
+    }).failureHandler(problems);
+    router.route("/acme/*").handler(BodyHandler.create(false).setBodyLimit(ctx.config().getInt(Setting.ACME_MAX_BODY_BYTES)));
+
+    router.get("/acme/directory").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+        .end(directory().encode()));
+    router.head("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(200).end());
+    router.get("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(204).end());
+
+    post(router, "/acme/new-account", false, accounts::newAccount);
+    post(router, "/acme/acct/:id", true, accounts::account);
+    post(router, "/acme/acct/:id/orders", true, accounts::orders);
+    post(router, "/acme/key-change", true, accounts::keyChange);
+    post(router, "/acme/new-order", true, orders::newOrder);
+    post(router, "/acme/new-authz", true, orders::newAuthz);
+    post(router, "/acme/order/:id", true, orders::order);
+    post(router, "/acme/order/:id/finalize", true, orders::finalize);
+    post(router, "/acme/authz/:id", true, orders::authorization);
+    post(router, "/acme/cert/:serial", true, orders::certificate);
+    if (revocation != null) post(router, "/acme/revoke-cert", null, r -> revocation.revoke(r, store));
+  }
+
+  JsonObject directory() {
+    JsonObject profiles = new JsonObject();
+    for (Profile p : Profiles.all()) profiles.put(p.name().name(), p.description());
+    JsonObject d = new JsonObject()
+        .put("newNonce", urls.newNonce())
+        .put("newAccount", urls.newAccount())
+        .put("newOrder", urls.newOrder())
+        .put("newAuthz", urls.newAuthz())
+        .put("keyChange", urls.keyChange());
+    if (revocation != null) d.put("revokeCert", urls.revokeCert());
+    return d.put("meta", new JsonObject()
+        .put("externalAccountRequired", true)
+        .put("profiles", profiles)
+        .put("website", ctx.config().isSet(Setting.ACME_WEBSITE) ? ctx.config().get(Setting.ACME_WEBSITE)
+            : ctx.endpoints().raUrl()));
+  }
+
+  /**
+   * Registers a JWS-authenticated POST resource. {@code kid}: true when the request must name an
+   * account (kid), false when it must carry its key (jwk), null when either is allowed (revokeCert).
+   */
+  private void post(Router router, String path, Boolean kid, Resource resource) {
+    router.route(path).handler(rc -> {
+      if (rc.request().method() != HttpMethod.POST) {
+        rc.response().putHeader("Allow", "POST");
+        throw new Problem(AcmeProblems.PREFIX + "malformed", 405, "use POST (POST-as-GET for reads, RFC 8555 §6.3)");
+      }
+      String type = rc.request().getHeader("Content-Type");
+      if (type == null || !type.split(";")[0].trim().equalsIgnoreCase("application/jose+json")) {
+        throw new Problem(AcmeProblems.PREFIX + "malformed", 415, "Content-Type must be application/jose+json");
+      }
+      SignedRequest jws = SignedRequest.parse(rc.body().asString(), urls.requestUrl(rc.request().uri()));
+      if (kid != null && kid && jws.kid == null) throw AcmeProblems.malformed("this request must be signed by an account (kid)");
+      if (kid != null && !kid && jws.jwk == null) throw AcmeProblems.malformed("this request must carry its key (jwk)");
+      var expires = readyNonces.check(jws.nonce);
+      if (expires == null) throw AcmeProblems.badNonce("the nonce is unknown or expired");
+      long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
+      if (jws.kid != null && accountId < 0) throw AcmeProblems.accountDoesNotExist("no account " + jws.kid);
+      ctx.db().tx(c -> {
+            if (!Nonces.use(c, jws.nonce, expires)) throw AcmeProblems.badNonce("the nonce has already been used");
+            AcmeStore.Account account = null;
+            if (jws.kid != null) {
+              account = store.accountById(c, accountId)
+                  .orElseThrow(() -> AcmeProblems.accountDoesNotExist("no account " + jws.kid));
+              if (!account.isValid()) throw AcmeProblems.unauthorized("account " + jws.kid + " is " + account.status());
+              jws.verify(account.jwk());
+            } else {
+              jws.verify(jws.jwk);
+            }
+            return account;
+          })
+          .compose(account -> resource.handle(new Signed(rc, jws, account)))
+          .onSuccess(reply -> send(rc, reply))
+          .onFailure(rc::fail);
+    });
+  }
+
+  private void send(RoutingContext rc, Reply reply) {
+    reply.headers().forEach(rc.response()::putHeader);
+    rc.response().setStatusCode(reply.status());
+    if (reply.body() instanceof JsonObject json) {
+      rc.response().putHeader("Content-Type", "application/json").end(json.encode());
+    } else if (reply.body() instanceof String pem) {
+      rc.response().putHeader("Content-Type", "application/pem-certificate-chain").end(pem);
+    } else {
+      rc.response().end();
+    }
+  }
+
+  /** Replay-Nonce and the directory link on every response (RFC 8555 §6.5, §7.1). */
+  private void decorate(RoutingContext rc) {
+    var h = rc.response().headers();
+    if (readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
+    h.add("Link", "<" + urls.directory() + ">;rel=\"index\"");
+    h.set("Cache-Control", "no-store");
+    if (rc.failure() instanceof Problem p && p.type().endsWith(":rateLimited") && !h.contains("Retry-After")) {
+      h.set("Retry-After", Long.toString(ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW).toSeconds()));
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package fr.habilis.ca.acme;
+
+import static fr.habilis.ca.store.Sql.instant;
+import static fr.habilis.ca.store.Sql.utc;
+
+import com.nimbusds.jose.jwk.JWK;
+import fr.habilis.ca.registry.Identifier;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for ACME accounts, orders and authorizations. Methods take the caller's transaction. */
+final class AcmeStore {
+
+  record Account(long id, String thumbprint, JWK jwk, String status, List<String> contact, String adminId) {
+    boolean isValid() {
+      return "valid".equals(status);
+    }
+  }
+
+  record Order(long id, long accountId, String status, String profile, List<Identifier> identifiers,
+      String structureId, String habilitationRef, Instant expiresAt, JsonObject error, String certificateSerial,
+      List<Long> authorizations) {}
+
+  record Authorization(long id, long accountId, Long orderId, Identifier identifier, String status, Instant expiresAt) {}
+
+  // --- accounts
+
+  long insertAccount(Connection c, String thumbprint, JWK jwk, List<String> contact, String adminId, String eabKid,
+      Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_accounts (key_thumbprint, jwk, status, contact,"
+        + " admin_id, eab_kid, created_at) VALUES (?,?,'valid',?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+      ps.setString(1, thumbprint);
+      ps.setString(2, jwk.toPublicJWK().toJSONString());
+      ps.setString(3, new JsonArray(contact).encode());
+      ps.setString(4, adminId);
+      ps.setString(5, eabKid);
+      ps.setObject(6, utc(now));
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  Optional<Account> accountById(Connection c, long id) throws SQLException {
+    return account(c, "id = ?", id);
+  }
+
+  Optional<Account> accountByThumbprint(Connection c, String thumbprint) throws SQLException {
+    return account(c, "key_thumbprint = ?", thumbprint);
+  }
+
+  private Optional<Account> account(Connection c, String where, Object arg) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, key_thumbprint, jwk, status, contact, admin_id"
+        + " FROM acme_accounts WHERE " + where)) {
+      ps.setObject(1, arg);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        List<String> contact = new ArrayList<>();
+        new JsonArray(rs.getString(5)).forEach(x -> contact.add((String) x));
+        return Optional.of(new Account(rs.getLong(1), rs.getString(2), JWK.parse(rs.getString(3)), rs.getString(4),
+            contact, rs.getString(6)));
+      } catch (ParseException e) {
+        throw new SQLException("stored account key unreadable", e);
+      }
+    }
+  }
+
+  void updateContact(Connection c, long id, List<String> contact) throws SQLException {
+    update(c, "UPDATE acme_accounts SET contact = ? WHERE id = ?", new JsonArray(contact).encode(), id);
+  }
+
+  void deactivate(Connection c, long id) throws SQLException {
+    update(c, "UPDATE acme_accounts SET status = 'deactivated' WHERE id = ?", id);
+  }
+
+  void changeKey(Connection c, long id, String thumbprint, JWK jwk) throws SQLException {
+    update(c, "UPDATE acme_accounts SET key_thumbprint = ?, jwk = ? WHERE id = ?", thumbprint,
+        jwk.toPublicJWK().toJSONString(), id);
+  }
+
+  // --- orders
+
+  long insertOrder(Connection c, long accountId, String profile, List<Identifier> ids, String structureId,
+      String habilitationRef, Instant expires, Instant now) throws SQLException {
+    long orderId;
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_orders (account_id, status, profile, identifiers,"
+        + " structure_id, habilitation_ref, expires_at, created_at, updated_at) VALUES (?,'ready',?,?,?,?,?,?,?)",
+        Statement.RETURN_GENERATED_KEYS)) {
+      ps.setLong(1, accountId);
+      ps.setString(2, profile);
+      ps.setString(3, identifiersJson(ids).encode());
+      ps.setString(4, structureId);
+      ps.setString(5, habilitationRef);
+      ps.setObject(6, utc(expires));
+      ps.setObject(7, utc(now));
+      ps.setObject(8, utc(now));
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        orderId = keys.getLong(1);
+      }
+    }
+    for (Identifier id : ids) insertAuthorization(c, accountId, orderId, id, expires, now);
+    return orderId;
+  }
+
+  /** Pre-validated by the habilitation: status valid from the start, no challenge. */
+  long insertAuthorization(Connection c, long accountId, Long orderId, Identifier id, Instant expires, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_authorizations (account_id, order_id,"
+        + " identifier_type, identifier_value, status, expires_at, created_at) VALUES (?,?,?,?,'valid',?,?)",
+        Statement.RETURN_GENERATED_KEYS)) {
+      ps.setLong(1, accountId);
+      ps.setObject(2, orderId, java.sql.Types.BIGINT);
+      ps.setString(3, id.type());
+      ps.setString(4, id.value());
+      ps.setObject(5, utc(expires));
+      ps.setObject(6, utc(now));
+      ps.executeUpdate();
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        keys.next();
+        return keys.getLong(1);
+      }
+    }
+  }
+
+  Optional<Order> order(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, status, profile, identifiers, structure_id,"
+        + " habilitation_ref, expires_at, error, certificate_serial FROM acme_orders WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        List<Identifier> ids = new ArrayList<>();
+        new JsonArray(rs.getString(5)).forEach(o -> ids.add(new Identifier(((JsonObject) o).getString("type"),
+            ((JsonObject) o).getString("value"))));
+        String error = rs.getString(9);
+        Order partial = new Order(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), ids,
+            rs.getString(6), rs.getString(7), instant(rs, 8), error == null ? null : new JsonObject(error),
+            rs.getString(10), List.of());
+        return Optional.of(new Order(partial.id(), partial.accountId(), partial.status(), partial.profile(),
+            partial.identifiers(), partial.structureId(), partial.habilitationRef(), partial.expiresAt(),
+            partial.error(), partial.certificateSerial(), authorizationIds(c, id)));
+      }
+    }
+  }
+
+  private List<Long> authorizationIds(Connection c, long orderId) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_authorizations WHERE order_id = ? ORDER BY id")) {
+      ps.setLong(1, orderId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  /** Moves an order between statuses; false when it was not in {@code from} (a concurrent finalize won). */
+  boolean transition(Connection c, long id, String from, String to, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE acme_orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+      ps.setString(1, to);
+      ps.setObject(2, utc(now));
+      ps.setLong(3, id);
+      ps.setString(4, from);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  void completeOrder(Connection c, long id, String serial, Instant now) throws SQLException {
+    update(c, "UPDATE acme_orders SET status = 'valid', certificate_serial = ?, updated_at = ? WHERE id = ?",
+        serial, utc(now), id);
+  }
+
+  void failOrder(Connection c, long id, JsonObject error, Instant now) throws SQLException {
+    update(c, "UPDATE acme_orders SET status = 'invalid', error = ?, updated_at = ? WHERE id = ?",
+        error.encode(), utc(now), id);
+    update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE order_id = ?", id);
+  }
+
+  /** Order ids of an account, newest first, from {@code before} (exclusive) on; {@code limit + 1} to detect a next page. */
+  List<Long> orderIds(Connection c, long accountId, long before, int limit) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_orders WHERE account_id = ? AND id < ?"
+        + " AND status <> 'invalid' ORDER BY id DESC LIMIT ?")) {
+      ps.setLong(1, accountId);
+      ps.setLong(2, before);
+      ps.setInt(3, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  int countOrders(Connection c, String column, Object value, Instant since) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM acme_orders WHERE " + column + " = ?"
+        + " AND created_at > ?")) {
+      ps.setObject(1, value);
+      ps.setObject(2, utc(since));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
+  Optional<Authorization> authorization(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, order_id, identifier_type, identifier_value,"
+        + " status, expires_at FROM acme_authorizations WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) return Optional.empty();
+        return Optional.of(new Authorization(rs.getLong(1), rs.getLong(2), rs.getObject(3, Long.class),
+            new Identifier(rs.getString(4), rs.getString(5)), rs.getString(6), instant(rs, 7)));
+      }
+    }
+  }
+
+  void deactivateAuthorization(Connection c, long id) throws SQLException {
+    update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE id = ?", id);
+  }
+
+  static JsonArray identifiersJson(List<Identifier> ids) {
+    JsonArray a = new JsonArray();
+    ids.forEach(i -> a.add(new JsonObject().put("type", i.type()).put("value", i.value())));
+    return a;
+  }
+
+  private static void update(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+      ps.executeUpdate();
+    }
+  }
+}

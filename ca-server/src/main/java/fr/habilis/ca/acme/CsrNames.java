@@ -1,0 +1,128 @@
+package fr.habilis.ca.acme;
+
+import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.registry.Identifier;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * The finalize rules on a CSR's names: they must be exactly the order's identifiers; the CN is
+ * the service applicatif (ORG, S/MIME), the person (PRO) or the first FQDN (SERV_SSL); INSi
+ * accepts only {@code INSI-AUTO} and {@code INSI-MANU}. Everything else in the subject is ignored:
+ * O, OU, ST and C come from the registry.
+ */
+final class CsrNames {
+  /** PrintableString characters (X.680 §41.4), 1 to 64 of them (RFC 5280 ub-common-name). */
+  private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9 '()+,\\-./:=?]{1,64}");
+
+  record Names(String commonName, List<String> dnsNames, List<String> emails) {}
+
+  private CsrNames() {}
+
+  static Names check(PKCS10CertificationRequest csr, Profile profile, List<Identifier> orderIds) {
+    String cn = commonName(csr);
+    Set<String> dns = new LinkedHashSet<>();
+    Set<String> emails = new LinkedHashSet<>();
+    for (GeneralName n : sans(csr)) {
+      switch (n.getTagNo()) {
+        case GeneralName.dNSName -> dns.add(((ASN1String) n.getName()).getString().toLowerCase(Locale.ROOT));
+        case GeneralName.rfc822Name -> emails.add(normaliseEmail(((ASN1String) n.getName()).getString()));
+        default -> throw AcmeProblems.badCsr("the CSR asks for a subjectAltName of a type Habilis does not issue (tag "
+            + n.getTagNo() + "); only dNSName and rfc822Name");
+      }
+    }
+    List<String> orderDns = new ArrayList<>();
+    List<String> orderEmails = new ArrayList<>();
+    for (Identifier id : orderIds) {
+      if (id.type().equals(Identifier.DNS)) orderDns.add(id.value());
+      if (id.type().equals(Identifier.EMAIL)) orderEmails.add(id.value());
+    }
+    boolean fqdnCn = profile.commonName() == Profile.CommonName.FQDN;
+    if (fqdnCn && cn != null) {
+      String lower = cn.toLowerCase(Locale.ROOT);
+      if (!orderDns.contains(lower)) throw AcmeProblems.badCsr("the CSR's CN " + cn + " is not one of the order's names");
+      dns.add(lower);
+    }
+    if (!dns.equals(new LinkedHashSet<>(orderDns))) {
+      throw AcmeProblems.badCsr("the CSR's DNS names " + dns + " are not exactly the order's " + orderDns);
+    }
+    if (!emails.equals(new LinkedHashSet<>(orderEmails))) {
+      throw AcmeProblems.badCsr("the CSR's e-mail addresses " + emails + " are not exactly the order's " + orderEmails);
+    }
+    String subjectCn;
+    if (fqdnCn) {
+      subjectCn = cn != null ? cn.toLowerCase(Locale.ROOT) : orderDns.get(0);
+      if (subjectCn.length() > 64) {
+        subjectCn = orderDns.stream().filter(d -> d.length() <= 64).findFirst().orElseThrow(() ->
+            AcmeProblems.badCsr("no name of the order fits in a 64-character CN"));
+      }
+    } else {
+      String what = profile.commonName() == Profile.CommonName.PERSON ? "the holder's name" : "the service applicatif";
+      if (cn == null) throw AcmeProblems.badCsr(profile.name() + " needs a CN in the CSR: " + what);
+      if (!PRINTABLE.matcher(cn).matches()) {
+        throw AcmeProblems.badCsr("the CN (" + what + ") must be 1 to 64 printable characters (letters, digits, space and '()+,-./:=?)");
+      }
+      if (cn.toUpperCase(Locale.ROOT).startsWith("INSI") && !cn.equals("INSI-AUTO") && !cn.equals("INSI-MANU")) {
+        throw AcmeProblems.badCsr("the INSi teleservice accepts only the service applicatif INSI-AUTO or INSI-MANU, not " + cn);
+      }
+      subjectCn = cn;
+    }
+    return new Names(subjectCn, List.copyOf(orderDns), List.copyOf(orderEmails));
+  }
+
+  private static String commonName(PKCS10CertificationRequest csr) {
+    RDN[] rdns = csr.getSubject().getRDNs(BCStyle.CN);
+    if (rdns.length == 0) return null;
+    if (rdns.length > 1) throw AcmeProblems.badCsr("the CSR's subject has several CNs");
+    ASN1Encodable v = rdns[0].getFirst().getValue();
+    if (!(v instanceof ASN1String s)) throw AcmeProblems.badCsr("the CSR's CN is not a string");
+    String cn = s.getString().strip();
+    return cn.isEmpty() ? null : cn;
+  }
+
+  private static List<GeneralName> sans(PKCS10CertificationRequest csr) {
+    List<GeneralName> names = new ArrayList<>();
+    for (Attribute a : csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)) {
+      for (ASN1Encodable v : a.getAttrValues()) {
+        Extensions ext;
+        try {
+          ext = Extensions.getInstance(v);
+        } catch (IllegalArgumentException e) {
+          throw AcmeProblems.badCsr("the CSR's extension request is unreadable");
+        }
+        GeneralNames gn = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
+        if (gn != null) names.addAll(List.of(gn.getNames()));
+      }
+    }
+    return names;
+  }
+
+  private static String normaliseEmail(String e) {
+    int at = e.lastIndexOf('@');
+    return at < 0 ? e : e.substring(0, at) + "@" + e.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  static byte[] der(PKCS10CertificationRequest csr) {
+    try {
+      return csr.getEncoded();
+    } catch (IOException e) {
+      throw AcmeProblems.badCsr("the CSR cannot be re-encoded");
+    }
+  }
+}

@@ -1,0 +1,310 @@
+package fr.habilis.ca.acme;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.issuance.CsrRejected;
+import fr.habilis.ca.issuance.IssuanceRequest;
+import fr.habilis.ca.issuance.IssuanceService;
+import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.issuance.Profiles;
+import fr.habilis.ca.issuance.SubjectInfo;
+import fr.habilis.ca.pki.Pem;
+import fr.habilis.ca.registry.Administrator;
+import fr.habilis.ca.registry.Decision;
+import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.store.CertificateRepository;
+import fr.habilis.ca.web.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemObject;
+
+/**
+ * Orders, authorizations and certificates (RFC 8555 §7.4–7.5). The authorization of an order is
+ * the habilitation: the registry decides at newOrder (authorizations are created valid, without
+ * challenges) and again at finalize, so a habilitation revoked in between stops issuance.
+ */
+final class Orders {
+  private final ServerContext ctx;
+  private final AcmeStore store;
+  private final AcmeUrls urls;
+  private final RegistryService registry;
+  private final IssuanceService issuance;
+  private final CertificateRepository certificates = new CertificateRepository();
+
+  Orders(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry) {
+    this.ctx = ctx;
+    this.store = store;
+    this.urls = urls;
+    this.registry = registry;
+    this.issuance = new IssuanceService(ctx);
+  }
+
+  Future<AcmeApi.Reply> newOrder(AcmeApi.Signed r) {
+    JsonObject payload = r.jws().payload();
+    List<Identifier> ids = Identifiers.read(payload.getValue("identifiers"));
+    if (payload.containsKey("notBefore") || payload.containsKey("notAfter")) {
+      throw AcmeProblems.malformed("notBefore and notAfter are not supported: the validity is the profile's");
+    }
+    Profile profile = profile(payload.getValue("profile"), ids);
+    long accountId = r.account().id();
+    Instant now = ctx.clock().instant();
+    Duration window = ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW);
+    return ctx.db().tx(c -> {
+      int perAccount = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_ACCOUNT);
+      if (store.countOrders(c, "account_id", accountId, now.minus(window)) >= perAccount) {
+        throw AcmeProblems.rateLimited("at most " + perAccount + " orders per account every " + window.toMinutes() + " minutes");
+      }
+      Decision.Allow allow = allow(registry.decide(c, r.account().adminId(), profile, ids));
+      String structure = allow.structure().nationalId();
+      int perStructure = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_STRUCTURE);
+      if (store.countOrders(c, "structure_id", structure, now.minus(window)) >= perStructure) {
+        throw AcmeProblems.rateLimited("at most " + perStructure + " orders for structure " + structure + " every "
+            + window.toMinutes() + " minutes");
+      }
+      Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
+      long id = store.insertOrder(c, accountId, profile.name().name(), ids, structure, allow.habilitation().reference(),
+          expires, now);
+      ctx.audit().append(c, "acme-account:" + accountId, "acme.order.created", urls.order(id), new JsonObject()
+          .put("profile", profile.name().name()).put("identifiers", AcmeStore.identifiersJson(ids))
+          .put("structure", structure).put("habilitation", allow.habilitation().reference()).encode());
+      return AcmeApi.Reply.json(201, json(store.order(c, id).orElseThrow(), now), urls.order(id));
+    });
+  }
+
+  /** Pre-authorization (RFC 8555 §7.4.1) of one identifier under its default profile. */
+  Future<AcmeApi.Reply> newAuthz(AcmeApi.Signed r) {
+    JsonObject payload = r.jws().payload();
+    if (!(payload.getValue("identifier") instanceof JsonObject j)) throw AcmeProblems.malformed("identifier is required");
+    List<Identifier> ids = Identifiers.read(new JsonArray().add(j));
+    Profile profile = profile(payload.getValue("profile"), ids);
+    Instant now = ctx.clock().instant();
+    return ctx.db().tx(c -> {
+      allow(registry.decide(c, r.account().adminId(), profile, ids));
+      Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
+      long id = store.insertAuthorization(c, r.account().id(), null, ids.get(0), expires, now);
+      ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.authz.created", urls.authz(id),
+          new JsonObject().put("identifier", ids.get(0).toString()).encode());
+      return AcmeApi.Reply.json(201, json(store.authorization(c, id).orElseThrow()), urls.authz(id));
+    });
+  }
+
+  Future<AcmeApi.Reply> order(AcmeApi.Signed r) {
+    long id = pathId(r, "order");
+    if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("read an order with POST-as-GET (empty payload)");
+    return ctx.db().tx(c -> ownOrder(c, r, id)).map(o -> {
+      Map<String, String> headers = "processing".equals(o.status()) ? Map.of("Retry-After", "1") : Map.of();
+      return new AcmeApi.Reply(200, json(o, ctx.clock().instant()), headers);
+    });
+  }
+
+  Future<AcmeApi.Reply> authorization(AcmeApi.Signed r) {
+    long id = pathId(r, "authorization");
+    boolean deactivate;
+    if (r.jws().isPostAsGet()) {
+      deactivate = false;
+    } else {
+      if (!"deactivated".equals(r.jws().payload().getValue("status"))) {
+        throw AcmeProblems.malformed("an authorization's status can only be set to deactivated");
+      }
+      deactivate = true;
+    }
+    return ctx.db().tx(c -> {
+      AcmeStore.Authorization a = store.authorization(c, id).filter(x -> x.accountId() == r.account().id())
+          .orElseThrow(() -> AcmeProblems.notFound("authorization"));
+      if (deactivate) {
+        store.deactivateAuthorization(c, id);
+        ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.authz.deactivated", urls.authz(id), "{}");
+        a = store.authorization(c, id).orElseThrow();
+      }
+      Map<String, String> headers = a.orderId() == null ? Map.of()
+          : Map.of("Link", "<" + urls.order(a.orderId()) + ">;rel=\"up\"");
+      return new AcmeApi.Reply(200, json(a), headers);
+    });
+  }
+
+  /**
+   * Finalize: the CSR's names must be the order's, the registry must still allow it, and only one
+   * request moves the order from ready to processing, so concurrent finalizes issue once.
+   */
+  Future<AcmeApi.Reply> finalize(AcmeApi.Signed r) {
+    long id = pathId(r, "order");
+    JsonObject payload = r.jws().payload();
+    if (!(payload.getValue("csr") instanceof String csrText)) throw AcmeProblems.malformed("csr is required");
+    byte[] der;
+    try {
+      der = Base64.getUrlDecoder().decode(csrText);
+    } catch (IllegalArgumentException e) {
+      throw AcmeProblems.badCsr("csr is not base64url");
+    }
+    PKCS10CertificationRequest csr;
+    try {
+      csr = IssuanceService.parseCsr(der);
+    } catch (CsrRejected e) {
+      throw AcmeProblems.badCsr(e.getMessage());
+    }
+    checkNotAccountKey(csr, r.account().jwk());
+    Instant now = ctx.clock().instant();
+    return ctx.db().tx(c -> {
+          AcmeStore.Order o = ownOrder(c, r, id);
+          if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
+            throw AcmeProblems.orderNotReady("order is " + displayStatus(o, now) + ", not ready");
+          }
+          Profile profile = Profiles.get(o.profile());
+          CsrNames.Names names = CsrNames.check(csr, profile, o.identifiers());
+          Decision decision = registry.decide(c, r.account().adminId(), profile, o.identifiers());
+          if (decision instanceof Decision.Deny deny) {
+            Problem p = AcmeProblems.unauthorized("the habilitation no longer covers this order: " + deny.summary());
+            store.failOrder(c, id, p.toJson(), now);
+            ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
+                new JsonObject().put("reason", deny.summary()).encode());
+            return p;
+          }
+          Decision.Allow allow = (Decision.Allow) decision;
+          if (!store.transition(c, id, "ready", "processing", now)) throw AcmeProblems.orderNotReady("order is being finalized");
+          String card = registry.administrator(c, r.account().adminId()).map(Administrator::cardNumber).orElse(null);
+          return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
+              allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
+              names.dnsNames(), names.emails(), card, r.account().id(), id);
+        })
+        .compose(next -> next instanceof Problem p ? Future.failedFuture(p) : issue(id, (IssuanceRequest) next));
+  }
+
+  private Future<AcmeApi.Reply> issue(long orderId, IssuanceRequest request) {
+    return issuance.issue(request)
+        .compose(cert -> ctx.db().tx(c -> {
+          Instant now = ctx.clock().instant();
+          store.completeOrder(c, orderId, cert.serialHex(), now);
+          return AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), now));
+        }))
+        .recover(err -> {
+          Problem problem;
+          if (err instanceof CsrRejected rejected) {
+            problem = rejected.isPublicKeyProblem() ? AcmeProblems.badPublicKey(rejected.getMessage())
+                : AcmeProblems.badCsr(rejected.getMessage());
+          } else if (err instanceof IllegalArgumentException bad) {
+            problem = AcmeProblems.badCsr(bad.getMessage());
+          } else {
+            // A real fault: the order cannot complete; say so on the order itself.
+            Problem internal = AcmeProblems.serverInternal();
+            return ctx.db().tx(c -> {
+              store.failOrder(c, orderId, internal.toJson(), ctx.clock().instant());
+              return null;
+            }).transform(x -> Future.failedFuture(err));
+          }
+          // The client's CSR was refused: the order is ready again for a corrected CSR.
+          return ctx.db().tx(c -> store.transition(c, orderId, "processing", "ready", ctx.clock().instant()))
+              .transform(x -> Future.failedFuture(problem));
+        });
+  }
+
+  Future<AcmeApi.Reply> certificate(AcmeApi.Signed r) {
+    String serial = r.rc().pathParam("serial");
+    if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("download a certificate with POST-as-GET (empty payload)");
+    return ctx.db().tx(c -> certificates.findBySerial(c, serial)
+            .filter(cert -> cert.accountId() != null && cert.accountId() == r.account().id())
+            .orElseThrow(() -> AcmeProblems.notFound("certificate")))
+        .map(cert -> {
+          List<Object> chain = new ArrayList<>();
+          chain.add(new PemObject("CERTIFICATE", cert.der()));
+          for (X509Certificate ca : ctx.ca().chainOf(cert.caId())) {
+            // The root is the relying party's trust anchor: not part of the served chain.
+            if (!ca.getSubjectX500Principal().equals(ca.getIssuerX500Principal())) chain.add(ca);
+          }
+          return new AcmeApi.Reply(200, Pem.encode(chain), Map.of());
+        });
+  }
+
+  // ---
+
+  /** The profile named in the request, or the default for the identifiers (dns → SERV_SSL, structure → ORG_AUTH_CLI). */
+  private static Profile profile(Object requested, List<Identifier> ids) {
+    if (requested != null) {
+      Profile p = requested instanceof String s ? Profiles.get(s) : null;
+      if (p == null) {
+        List<String> names = Profiles.all().stream().map(x -> x.name().name()).toList();
+        throw new Problem(AcmeProblems.PREFIX + "malformed", 400, "invalidProfile: unknown profile " + requested
+            + "; accepted: " + String.join(", ", names), List.of(), new JsonObject().put("profiles", new JsonArray(names)));
+      }
+      return p;
+    }
+    boolean dns = ids.stream().anyMatch(i -> i.type().equals(Identifier.DNS));
+    boolean email = ids.stream().anyMatch(i -> i.type().equals(Identifier.EMAIL));
+    return Profiles.get(dns ? "SERV_SSL" : email ? "SERV_SMIME" : "ORG_AUTH_CLI");
+  }
+
+  /** A refusal becomes rejectedIdentifier with one subproblem per identifier, naming the rule. */
+  private static Decision.Allow allow(Decision d) {
+    if (d instanceof Decision.Allow a) return a;
+    Decision.Deny deny = (Decision.Deny) d;
+    List<JsonObject> subs = new ArrayList<>();
+    for (Decision.Refusal refusal : deny.refusals()) {
+      String type = refusal.reason() == Decision.Reason.IDENTIFIER_NOT_FOR_PROFILE ? "unsupportedIdentifier" : "rejectedIdentifier";
+      subs.add(new JsonObject().put("type", AcmeProblems.PREFIX + type).put("status", 403)
+          .put("detail", refusal.detail()).put("reason", refusal.reason().name())
+          .put("identifier", new JsonObject().put("type", refusal.identifier().type()).put("value", refusal.identifier().value())));
+    }
+    throw AcmeProblems.rejected("no habilitation covers " + deny.summary(), subs);
+  }
+
+  private AcmeStore.Order ownOrder(java.sql.Connection c, AcmeApi.Signed r, long id) throws java.sql.SQLException {
+    return store.order(c, id).filter(o -> o.accountId() == r.account().id())
+        .orElseThrow(() -> AcmeProblems.notFound("order"));
+  }
+
+  private static long pathId(AcmeApi.Signed r, String what) {
+    try {
+      return Long.parseLong(r.rc().pathParam("id"));
+    } catch (NumberFormatException e) {
+      throw AcmeProblems.notFound(what);
+    }
+  }
+
+  /** RFC 8555 §11.1: the account key may not be the certified key. */
+  private static void checkNotAccountKey(PKCS10CertificationRequest csr, JWK accountKey) {
+    try {
+      byte[] account = accountKey instanceof RSAKey rsa ? rsa.toPublicKey().getEncoded()
+          : accountKey instanceof ECKey ec ? ec.toPublicKey().getEncoded() : null;
+      if (account != null && Arrays.equals(account, csr.getSubjectPublicKeyInfo().getEncoded())) {
+        throw AcmeProblems.badCsr("the certificate key must not be the account key");
+      }
+    } catch (JOSEException | java.io.IOException e) {
+      throw AcmeProblems.badCsr("the CSR's public key cannot be compared with the account key");
+    }
+  }
+
+  private static String displayStatus(AcmeStore.Order o, Instant now) {
+    return "ready".equals(o.status()) && o.expiresAt().isBefore(now) ? "invalid" : o.status();
+  }
+
+  JsonObject json(AcmeStore.Order o, Instant now) {
+    JsonArray authz = new JsonArray();
+    o.authorizations().forEach(a -> authz.add(urls.authz(a)));
+    JsonObject j = new JsonObject().put("status", displayStatus(o, now)).put("expires", o.expiresAt().toString())
+        .put("identifiers", AcmeStore.identifiersJson(o.identifiers())).put("profile", o.profile())
+        .put("authorizations", authz).put("finalize", urls.finalize(o.id()));
+    if (o.certificateSerial() != null) j.put("certificate", urls.certificate(o.certificateSerial()));
+    if (o.error() != null) j.put("error", o.error());
+    return j;
+  }
+
+  JsonObject json(AcmeStore.Authorization a) {
+    return new JsonObject().put("identifier", new JsonObject().put("type", a.identifier().type())
+            .put("value", a.identifier().value()))
+        .put("status", a.status()).put("expires", a.expiresAt().toString()).put("challenges", new JsonArray());
+  }
+}

@@ -1,0 +1,186 @@
+package fr.habilis.ca.acme;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+
+/**
+ * A JWS-signed ACME request (RFC 8555 §6.2) in flattened JSON serialization: its protected
+ * header checked field by field, its signature verified with the given key.
+ */
+final class SignedRequest {
+  static final List<String> ALGORITHMS = List.of("RS256", "PS256", "ES256", "ES384", "EdDSA");
+  private static final Set<String> MEMBERS = Set.of("protected", "payload", "signature");
+  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+
+  final JWSObject jws;
+  final String nonce;
+  final String url;
+  final JWK jwk;
+  final String kid;
+  final String payloadText;
+
+  private SignedRequest(JWSObject jws, String nonce, String url, JWK jwk, String kid) {
+    this.jws = jws;
+    this.nonce = nonce;
+    this.url = url;
+    this.jwk = jwk;
+    this.kid = kid;
+    this.payloadText = jws.getPayload().toString();
+  }
+
+  /** Parses the body and checks the protected header against the URL the request was sent to. */
+  static SignedRequest parse(String body, String requestUrl) {
+    return parse(body, requestUrl, true);
+  }
+
+  /** The inner JWS of a key change (RFC 8555 §7.3.5): same url as the outer one, nonce ignored. */
+  static SignedRequest parseInner(String body, String outerUrl) {
+    return parse(body, outerUrl, false);
+  }
+
+  private static SignedRequest parse(String body, String requestUrl, boolean needsNonce) {
+    JsonObject env;
+    try {
+      Object v = Json.decodeValue(body);
+      if (!(v instanceof JsonObject o)) throw AcmeProblems.malformed("the body must be a flattened JWS JSON object");
+      env = o;
+    } catch (DecodeException e) {
+      throw AcmeProblems.malformed("the body is not JSON");
+    }
+    for (String name : env.fieldNames()) {
+      if (!MEMBERS.contains(name)) throw AcmeProblems.malformed("unexpected JWS member \"" + name + "\" (only protected, payload, signature)");
+    }
+    if (!(env.getValue("protected") instanceof String p) || !(env.getValue("payload") instanceof String pl)
+        || !(env.getValue("signature") instanceof String s)) {
+      throw AcmeProblems.malformed("a flattened JWS needs string members protected, payload and signature");
+    }
+    JWSObject jws;
+    try {
+      jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));
+    } catch (ParseException | IllegalArgumentException e) {
+      throw AcmeProblems.malformed("unreadable JWS: " + e.getMessage());
+    }
+    var h = jws.getHeader();
+    String alg = h.getAlgorithm().getName();
+    if (!ALGORITHMS.contains(alg)) {
+      throw AcmeProblems.badSignatureAlgorithm("algorithm " + alg + " is not accepted", ALGORITHMS);
+    }
+    Map<String, Object> custom = h.getCustomParams();
+    String nonce = custom.get("nonce") instanceof String n ? n : null;
+    if (needsNonce && (nonce == null || nonce.isEmpty())) throw AcmeProblems.badNonce("the protected header has no nonce");
+    if (!(custom.get("url") instanceof String url)) throw AcmeProblems.unauthorized("the protected header has no url");
+    if (!url.equals(requestUrl)) {
+      throw AcmeProblems.unauthorized("the protected header's url " + url + " is not the request URL " + requestUrl);
+    }
+    if ((h.getJWK() == null) == (h.getKeyID() == null)) {
+      throw AcmeProblems.malformed("the protected header must carry exactly one of jwk and kid");
+    }
+    if (h.getJWK() != null && h.getJWK().isPrivate()) throw AcmeProblems.malformed("the jwk must be a public key");
+    return new SignedRequest(jws, nonce, url, h.getJWK(), h.getKeyID());
+  }
+
+  /** POST-as-GET: an empty payload (RFC 8555 §6.3). */
+  boolean isPostAsGet() {
+    return payloadText.isEmpty();
+  }
+
+  JsonObject payload() {
+    if (payloadText.isEmpty()) throw AcmeProblems.malformed("this request needs a JSON payload");
+    try {
+      Object v = Json.decodeValue(payloadText);
+      if (v instanceof JsonObject o) return o;
+    } catch (DecodeException e) {
+      throw AcmeProblems.malformed("the payload is not JSON");
+    }
+    throw AcmeProblems.malformed("the payload must be a JSON object");
+  }
+
+  /** Verifies the signature with the key; fails with malformed or badPublicKey. */
+  void verify(JWK key) {
+    verify(jws, key);
+  }
+
+  static void verify(JWSObject jws, JWK key) {
+    JWSAlgorithm alg = jws.getHeader().getAlgorithm();
+    boolean ok;
+    try {
+      ok = switch (alg.getName()) {
+        case "RS256", "PS256" -> {
+          if (!(key instanceof RSAKey rsa)) throw AcmeProblems.malformed(alg + " needs an RSA key");
+          if (rsa.size() < 2048) throw AcmeProblems.badPublicKey("RSA account keys must have at least 2048 bits");
+          yield jws.verify(withBc(new RSASSAVerifier(rsa)));
+        }
+        case "ES256", "ES384" -> {
+          Curve expected = alg.getName().equals("ES256") ? Curve.P_256 : Curve.P_384;
+          if (!(key instanceof ECKey ec) || !expected.equals(ec.getCurve())) {
+            throw AcmeProblems.malformed(alg + " needs an EC key on " + expected);
+          }
+          yield jws.verify(withBc(new ECDSAVerifier(ec)));
+        }
+        case "EdDSA" -> {
+          if (!(key instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())) {
+            throw AcmeProblems.malformed("EdDSA needs an Ed25519 key");
+          }
+          yield ed25519(jws, okp);
+        }
+        default -> throw AcmeProblems.badSignatureAlgorithm("algorithm " + alg + " is not accepted", ALGORITHMS);
+      };
+    } catch (JOSEException e) {
+      throw AcmeProblems.malformed("the JWS signature cannot be checked: " + e.getMessage());
+    }
+    if (!ok) throw AcmeProblems.malformed("the JWS signature is invalid");
+  }
+
+  /** Bouncy Castle verifies EC signatures ~4x faster than the JDK 17 provider (issuance benchmarks). */
+  private static JWSVerifier withBc(JWSVerifier v) {
+    v.getJCAContext().setProvider(BC);
+    return v;
+  }
+
+  private static boolean ed25519(JWSObject jws, OctetKeyPair okp) {
+    if (okp.getKeyType() != KeyType.OKP) return false;
+    Ed25519Signer verifier = new Ed25519Signer();
+    verifier.init(false, new Ed25519PublicKeyParameters(okp.getX().decode(), 0));
+    byte[] input = jws.getSigningInput();
+    verifier.update(input, 0, input.length);
+    return verifier.verifySignature(jws.getSignature().decode());
+  }
+
+  /** RFC 7638 thumbprint: the account key's identity. */
+  static String thumbprint(JWK key) {
+    try {
+      return key.computeThumbprint().toString();
+    } catch (JOSEException e) {
+      throw AcmeProblems.malformed("cannot compute the key's thumbprint");
+    }
+  }
+
+  /** Account keys the server accepts: RSA ≥ 2048, EC P-256/P-384, Ed25519. */
+  static void checkAccountKey(JWK key) {
+    if (key instanceof RSAKey rsa && rsa.size() >= 2048) return;
+    if (key instanceof ECKey ec && (Curve.P_256.equals(ec.getCurve()) || Curve.P_384.equals(ec.getCurve()))) return;
+    if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) return;
+    throw AcmeProblems.badPublicKey("account keys are RSA (2048 bits or more), EC P-256/P-384 or Ed25519");
+  }
+}
