@@ -5,6 +5,7 @@
 # fr.habilis.ca.bench.AcmeLoad against it, then stops it.
 #   bench/acme-load.sh                       # RSA-4096 issuing CAs (the default hierarchy), 20 s per level
 #   CA_KEY=EC-P384 SECONDS=10 LEVELS=1,4 bench/acme-load.sh
+# BENCH_SERVER_ENV="HABILIS_X=y ..." passes extra settings to the server (e.g. rate limits).
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
 MVN="${MVN:-mvn}"
@@ -20,7 +21,7 @@ CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 DATA="$(mktemp -d /tmp/habilis-acme-load.XXXXXX)"
 LOG="$DATA.log"
 HABILIS_DATA_DIR="$DATA" HABILIS_HTTPS_PORT=0 HABILIS_HTTP_PORT=0 HABILIS_CA_KEY_ALGORITHM="$CA_KEY" \
-  ${BENCH_SERVER_ENV:-} java ${SERVER_JAVA_OPTS:-} -jar target/habilis-ca-server.jar >"$LOG" 2>&1 &
+  env ${BENCH_SERVER_ENV:-} java ${SERVER_JAVA_OPTS:-} -jar target/habilis-ca-server.jar >"$LOG" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null; rm -rf "$DATA" "$LOG"' EXIT INT TERM
 i=0
