@@ -4,14 +4,14 @@
 # Starts the packaged server on free loopback ports with a fresh, durable H2 data directory, runs
 # fr.habilis.ca.bench.AcmeLoad against it, then stops it.
 #   bench/acme-load.sh                       # RSA-4096 issuing CAs (the default hierarchy), 20 s per level
-#   CA_KEY=EC-P384 SECONDS=10 LEVELS=1,4 bench/acme-load.sh
+#   CA_KEY=EC-P384 DURATION=10 LEVELS=1,4 bench/acme-load.sh
 # BENCH_SERVER_ENV="HABILIS_X=y ..." passes extra settings to the server (e.g. rate limits).
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
 MVN="${MVN:-mvn}"
 CA_KEY="${CA_KEY:-RSA-4096}"
 LEVELS="${LEVELS:-1,4,16}"
-SECONDS_PER_LEVEL="${SECONDS:-20}"
+SECONDS_PER_LEVEL="${DURATION:-20}"
 mvn_run() { "$MVN" -q -B -o "$@" 2>/dev/null || "$MVN" -q -B "$@"; }
 mvn_run -f ../pom.xml -pl ca-server -DskipTests package
 mvn_run org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
