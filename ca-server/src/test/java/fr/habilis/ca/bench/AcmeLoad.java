@@ -1,0 +1,236 @@
+package fr.habilis.ca.bench;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import fr.habilis.ca.TestServer;
+import fr.habilis.ca.interop.RaFixture;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/**
+ * ACME load generator: full issuance flows (newOrder → finalize → poll → download) against a
+ * running server, one account per worker, client keys and CSRs generated before the clock starts.
+ * Prints flows/s and p50/p99 latency per concurrency level. Run through {@code bench/acme-load.sh}.
+ *
+ * <p>Arguments: {@code ENDPOINTS_JSON [concurrency,...] [seconds per level]}.
+ */
+public final class AcmeLoad {
+  private static final String DOMAIN = "bench.test";
+
+  public static void main(String[] args) throws Exception {
+    JsonObject endpoints = new JsonObject(Files.readString(Path.of(args[0])));
+    int[] levels = Arrays.stream((args.length > 1 ? args[1] : "1,4,16").split(","))
+        .mapToInt(Integer::parseInt).toArray();
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    int maxLevel = Arrays.stream(levels).max().orElse(1);
+
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
+        .connectTimeout(Duration.ofSeconds(10)).build();
+    String token = Files.readString(Path.of(endpoints.getString("raTokenFile"))).trim();
+    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), token);
+    RaFixture.Credential first = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl(DOMAIN));
+
+    // Enough CSRs for the fastest level we expect (~400 flows/s) plus headroom; each name is used once.
+    int budget = Integer.getInteger("csrs", 450 * seconds * levels.length);
+    System.out.printf("pre-generating %d P-256 keys and CSRs...%n", budget);
+    byte[][] csrs = new byte[budget][];
+    for (int i = 0; i < budget; i++) csrs[i] = csr("h" + i + "." + DOMAIN);
+    AtomicInteger nextName = new AtomicInteger();
+
+    List<Client> clients = new ArrayList<>();
+    for (int w = 0; w < maxLevel; w++) {
+      RaFixture.Credential c = w == 0 ? first : ra.newCredential(first.cardNumber(), first.nationalId());
+      clients.add(Client.register(http, endpoints.getString("directoryUrl"), c));
+    }
+
+    System.out.printf("%-12s %10s %10s %10s %10s %8s%n", "concurrency", "flows", "flows/s", "p50 ms", "p99 ms", "errors");
+    for (int level : levels) {
+      runLevel(clients.subList(0, level), Math.max(2, seconds / 4), csrs, nextName); // warm-up
+      Result r = runLevel(clients.subList(0, level), seconds, csrs, nextName);
+      System.out.printf("%-12d %10d %10.1f %10.1f %10.1f %8d%n", level, r.flows, r.flows / (double) seconds,
+          r.percentile(0.50), r.percentile(0.99), r.errors);
+    }
+  }
+
+  private record Result(long[] latenciesNanos, int flows, int errors) {
+    double percentile(double p) {
+      if (latenciesNanos.length == 0) return Double.NaN;
+      long[] sorted = latenciesNanos.clone();
+      Arrays.sort(sorted);
+      return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)] / 1e6;
+    }
+  }
+
+  private static Result runLevel(List<Client> clients, int seconds, byte[][] csrs, AtomicInteger nextName)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    List<long[]> perWorker = new ArrayList<>();
+    int[] counts = new int[clients.size()];
+    int[] errors = new int[clients.size()];
+    List<Thread> threads = new ArrayList<>();
+    for (int w = 0; w < clients.size(); w++) {
+      int id = w;
+      long[] lat = new long[200_000];
+      perWorker.add(lat);
+      Thread t = new Thread(() -> {
+        while (System.nanoTime() < deadline) {
+          int n = nextName.getAndIncrement();
+          if (n >= csrs.length) throw new IllegalStateException("CSR budget exhausted: raise -Dcsrs");
+          long t0 = System.nanoTime();
+          try {
+            clients.get(id).issue("h" + n + "." + DOMAIN, csrs[n]);
+            lat[counts[id]++] = System.nanoTime() - t0;
+          } catch (Exception e) {
+            if (errors[id]++ == 0) System.err.println("worker " + id + ": " + e.getMessage());
+          }
+        }
+      }, "acme-load-" + w);
+      t.start();
+      threads.add(t);
+    }
+    for (Thread t : threads) t.join();
+    int total = Arrays.stream(counts).sum();
+    long[] all = new long[total];
+    int k = 0;
+    for (int w = 0; w < clients.size(); w++) {
+      System.arraycopy(perWorker.get(w), 0, all, k, counts[w]);
+      k += counts[w];
+    }
+    return new Result(all, total, Arrays.stream(errors).sum());
+  }
+
+  private static byte[] csr(String name) throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair kp = g.generateKeyPair();
+    ExtensionsGenerator ext = new ExtensionsGenerator();
+    ext.addExtension(Extension.subjectAlternativeName, false,
+        new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
+        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
+  }
+
+  /** One ACME account: a P-256 key, its account URL and the last nonce the server handed out. */
+  private static final class Client {
+    private final HttpClient http;
+    private final JsonObject directory;
+    private final ECKey key;
+    private String accountUrl;
+    private String nonce;
+
+    private Client(HttpClient http, JsonObject directory, ECKey key) {
+      this.http = http;
+      this.directory = directory;
+      this.key = key;
+    }
+
+    static Client register(HttpClient http, String directoryUrl, RaFixture.Credential eab) throws Exception {
+      HttpResponse<String> d = http.send(HttpRequest.newBuilder(URI.create(directoryUrl)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Client c = new Client(http, new JsonObject(d.body()), new ECKeyGenerator(Curve.P_256).generate());
+      String newAccount = c.directory.getString("newAccount");
+      JWSObject binding = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(eab.eabKid())
+          .customParam("url", newAccount).build(), new Payload(c.key.toPublicJWK().toJSONObject()));
+      binding.sign(new MACSigner(Base64.getUrlDecoder().decode(eab.eabHmacKey())));
+      JsonObject payload = new JsonObject().put("termsOfServiceAgreed", true)
+          .put("contact", new JsonArray().add("mailto:admin@example.test"))
+          .put("externalAccountBinding", flattened(binding));
+      HttpResponse<String> r = c.post(newAccount, payload.encode(), true);
+      if (r.statusCode() != 201) throw new IllegalStateException("newAccount: " + r.statusCode() + " " + r.body());
+      c.accountUrl = r.headers().firstValue("Location").orElseThrow();
+      return c;
+    }
+
+    void issue(String name, byte[] csr) throws Exception {
+      JsonObject ids = new JsonObject().put("identifiers",
+          new JsonArray().add(new JsonObject().put("type", "dns").put("value", name))).put("profile", "SERV_SSL");
+      HttpResponse<String> order = post(directory.getString("newOrder"), ids.encode(), false);
+      expect(order, 201, "newOrder");
+      String orderUrl = order.headers().firstValue("Location").orElseThrow();
+      JsonObject o = new JsonObject(order.body());
+      HttpResponse<String> fin = post(o.getString("finalize"),
+          new JsonObject().put("csr", Base64.getUrlEncoder().withoutPadding().encodeToString(csr)).encode(), false);
+      expect(fin, 200, "finalize");
+      o = new JsonObject(fin.body());
+      while (!"valid".equals(o.getString("status"))) {
+        if ("invalid".equals(o.getString("status"))) throw new IllegalStateException("order invalid: " + o);
+        Thread.sleep(5);
+        HttpResponse<String> poll = post(orderUrl, "", false);
+        expect(poll, 200, "order");
+        o = new JsonObject(poll.body());
+      }
+      HttpResponse<String> cert = post(o.getString("certificate"), "", false);
+      expect(cert, 200, "certificate");
+      if (!cert.body().startsWith("-----BEGIN CERTIFICATE-----")) throw new IllegalStateException("not a PEM chain");
+    }
+
+    private static void expect(HttpResponse<String> r, int status, String what) {
+      if (r.statusCode() != status) throw new IllegalStateException(what + ": " + r.statusCode() + " " + r.body());
+    }
+
+    private HttpResponse<String> post(String url, String payload, boolean withJwk) throws Exception {
+      for (int attempt = 0; ; attempt++) {
+        if (nonce == null) nonce = freshNonce();
+        JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.ES256).customParam("nonce", nonce)
+            .customParam("url", url);
+        if (withJwk) h.jwk(key.toPublicJWK());
+        else h.keyID(accountUrl);
+        JWSObject jws = new JWSObject(h.build(), new Payload(payload));
+        jws.sign(new ECDSASigner(key));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/jose+json")
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject(flattened(jws)).encode())).build(),
+            HttpResponse.BodyHandlers.ofString());
+        nonce = r.headers().firstValue("Replay-Nonce").orElse(null);
+        if (r.statusCode() == 400 && r.body().contains("badNonce") && attempt < 3) continue;
+        return r;
+      }
+    }
+
+    private String freshNonce() throws Exception {
+      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(directory.getString("newNonce")))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+      return r.headers().firstValue("Replay-Nonce").orElseThrow();
+    }
+
+    private static Map<String, Object> flattened(JWSObject jws) {
+      String[] parts = jws.serialize().split("\\.", -1);
+      return Map.of("protected", parts[0], "payload", parts[1], "signature", parts[2]);
+    }
+  }
+
+  private AcmeLoad() {}
+}

@@ -1,0 +1,134 @@
+package fr.habilis.ca.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.habilis.ca.TestServer;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * certbot, Debian's unmodified ACME client, against the real server: the administrator's EAB
+ * credential is all it needs. Its authenticator is a hook that records any call and fails, so a
+ * certificate proves that the habilitation alone authorized the order (no challenge was offered).
+ */
+class CertbotInteropTest {
+  private static final String CERTBOT = "/usr/bin/certbot";
+  private static TestServer server;
+  private static RaFixture.Credential credential;
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of(CERTBOT)),
+        "certbot is not installed (.ci/run installs Debian's package)");
+    server = TestServer.start();
+    credential = RaFixture.of(server).habilitate("18751275100020", "0123456789",
+        RaFixture.servSsl("example.test"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void issuesForHabilitatedNamesWithoutAnyChallenge() throws Exception {
+    Run run = certbot("www.example.test", "api.example.test");
+
+    assertEquals(0, run.exitCode, run.output);
+    assertFalse(Files.exists(run.hookMarker), "the authenticator was called: a challenge was required");
+    Path live = work.resolve("config/live/www.example.test");
+    X509Certificate leaf = read(live.resolve("cert.pem")).get(0);
+    assertEquals(Set.of("www.example.test", "api.example.test"), Set.copyOf(dnsNames(leaf)));
+    assertTrue(leaf.getSubjectX500Principal().getName().contains("O=CENTRE HOSPITALIER INTEROP"),
+        "organisation comes from the registry: " + leaf.getSubjectX500Principal());
+    assertTrue(leaf.getSubjectX500Principal().getName().contains("OU=318751275100020"));
+
+    String verify = openssl("verify", "-x509_strict", "-purpose", "sslserver",
+        "-CAfile", server.trustPem().toString(), "-untrusted", live.resolve("chain.pem").toString(),
+        live.resolve("cert.pem").toString());
+    assertTrue(verify.endsWith(": OK\n"), verify);
+  }
+
+  @Test
+  void refusesANameOutsideTheHabilitationAndSaysWhy() throws Exception {
+    Run run = certbot("www.elsewhere.test");
+
+    assertNotEquals(0, run.exitCode, run.output);
+    assertFalse(Files.exists(run.hookMarker), "no challenge may be offered for a refused name");
+    assertTrue(run.output.contains("rejectedIdentifier"), run.output);
+    assertTrue(run.output.contains("www.elsewhere.test"), "the explanation names the identifier: " + run.output);
+    assertFalse(Files.exists(work.resolve("config/live/www.elsewhere.test")));
+  }
+
+  private record Run(int exitCode, String output, Path hookMarker) {}
+
+  private Run certbot(String... names) throws Exception {
+    Path marker = work.resolve("authenticator-called");
+    Path hook = work.resolve("fail-hook.sh");
+    Files.writeString(hook, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
+    Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwx------"));
+    List<String> cmd = new ArrayList<>(List.of(CERTBOT, "certonly", "--non-interactive", "--agree-tos",
+        "--no-eff-email", "-m", "admin@example.test",
+        "--server", server.endpoints().directoryUrl(),
+        "--eab-kid", credential.eabKid(), "--eab-hmac-key", credential.eabHmacKey(),
+        "--manual", "--preferred-challenges", "http", "--manual-auth-hook", hook.toString(),
+        "--config-dir", work.resolve("config").toString(), "--work-dir", work.resolve("work").toString(),
+        "--logs-dir", work.resolve("logs").toString()));
+    for (String name : names) {
+      cmd.add("-d");
+      cmd.add(name);
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("REQUESTS_CA_BUNDLE", server.trustPem().toString());
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "certbot did not finish");
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), marker);
+  }
+
+  private static String openssl(String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("openssl"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  private static List<X509Certificate> read(Path pem) throws Exception {
+    List<X509Certificate> certs = new ArrayList<>();
+    for (var c : CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(Files.readAllBytes(pem)))) {
+      certs.add((X509Certificate) c);
+    }
+    return certs;
+  }
+
+  private static List<String> dnsNames(X509Certificate cert) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (List<?> san : cert.getSubjectAlternativeNames()) {
+      if ((Integer) san.get(0) == 2) names.add((String) san.get(1));
+    }
+    return names;
+  }
+}

@@ -1,0 +1,79 @@
+package fr.habilis.ca.interop;
+
+import fr.habilis.ca.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+/**
+ * Drives the RA API as an operator would (over HTTPS, with the bearer token) to give ACME clients
+ * a habilitated administrator: structure, form 414, approval, EAB credential.
+ */
+public final class RaFixture {
+  /** What an ACME client needs: the administrator's card and a fresh EAB credential. */
+  public record Credential(String cardNumber, String eabKid, String eabHmacKey, String nationalId) {}
+
+  private final HttpClient http;
+  private final String raUrl;
+  private final String token;
+
+  public RaFixture(HttpClient http, String raUrl, String token) {
+    this.http = http;
+    this.raUrl = raUrl;
+    this.token = token;
+  }
+
+  public static RaFixture of(TestServer server) {
+    return new RaFixture(server.httpClient(), server.endpoints().raUrl(), server.raToken());
+  }
+
+  /**
+   * Records a test structure (SIRET), a form-414 request for one CPA administrator with the given
+   * offers, approves it, and returns that administrator's credential.
+   */
+  public Credential habilitate(String siret, String cardNumber, JsonArray offers) throws Exception {
+    JsonObject structure = post("/structures", new JsonObject()
+        .put("idType", "SIRET").put("idValue", siret).put("name", "CENTRE HOSPITALIER INTEROP")
+        .put("department", "75").put("environment", "test"), 201);
+    String nationalId = structure.getString("nationalId");
+    JsonObject request = post("/habilitations", new JsonObject()
+        .put("form", "414").put("structure", nationalId)
+        .put("signatory", new JsonObject().put("role", "LEGAL_REPRESENTATIVE")
+            .put("lastName", "DUPONT").put("firstName", "MARIE").put("email", "direction@example.test"))
+        .put("administrators", new JsonArray().add(new JsonObject()
+            .put("cardNumber", cardNumber).put("cardType", "CPA").put("lastName", "MARTIN")
+            .put("firstName", "PAUL").put("email", "admin@example.test").put("phone", "0102030405")))
+        .put("offers", offers)
+        .put("usage", "interoperability tests").put("editor", "HABILIS").put("solution", "tests"), 201);
+    JsonObject approved = post("/habilitations/" + request.getString("reference") + "/approve",
+        new JsonObject(), 200);
+    JsonObject c = approved.getJsonArray("credentials").getJsonObject(0);
+    return new Credential(c.getString("cardNumber"), c.getString("eabKid"), c.getString("eabHmacKey"), nationalId);
+  }
+
+  /** One SERV_SSL offer for {@code domain} with scope DOMAIN (every name under it). */
+  public static JsonArray servSsl(String domain) {
+    return new JsonArray(List.of(new JsonObject().put("offer", "SERV_SSL").put("domain", domain)
+        .put("scope", "DOMAIN")));
+  }
+
+  /** A fresh credential for an administrator who already has one (a second server or worker). */
+  public Credential newCredential(String cardNumber, String nationalId) throws Exception {
+    JsonObject c = post("/admins/" + cardNumber + "/eab", new JsonObject(), 201, 200);
+    return new Credential(cardNumber, c.getString("eabKid"), c.getString("eabHmacKey"), nationalId);
+  }
+
+  private JsonObject post(String path, JsonObject body, int... expected) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(raUrl + path))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    for (int status : expected) {
+      if (r.statusCode() == status) return new JsonObject(r.body());
+    }
+    throw new IllegalStateException("RA " + path + " answered " + r.statusCode() + ": " + r.body());
+  }
+}
