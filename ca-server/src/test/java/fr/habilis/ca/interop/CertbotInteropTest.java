@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CertbotInteropTest {
   private static final String CERTBOT = "/usr/bin/certbot";
   private static TestServer server;
-  private static RaFixture.Credential credential;
+  private static RaFixture.Credential habilitated;
 
   @TempDir Path work;
 
@@ -41,7 +41,7 @@ class CertbotInteropTest {
     Assumptions.assumeTrue(Files.isExecutable(Path.of(CERTBOT)),
         "certbot is not installed (.ci/run installs Debian's package)");
     server = TestServer.start();
-    credential = RaFixture.of(server).habilitate("18751275100020", "0123456789",
+    habilitated = RaFixture.of(server).habilitate("18751275100020", "0123456789",
         RaFixture.servSsl("example.test"));
   }
 
@@ -52,7 +52,7 @@ class CertbotInteropTest {
 
   @Test
   void issuesForHabilitatedNamesWithoutAnyChallenge() throws Exception {
-    Run run = certbot("www.example.test", "api.example.test");
+    Run run = certbot(List.of(), "www.example.test", "api.example.test");
 
     assertEquals(0, run.exitCode, run.output);
     assertFalse(Files.exists(run.hookMarker), "the authenticator was called: a challenge was required");
@@ -69,20 +69,28 @@ class CertbotInteropTest {
     assertTrue(verify.endsWith(": OK\n"), verify);
   }
 
+  /**
+   * Debian's certbot 2.1 with josepy 1.13 on Python 3.11 hides any newOrder error behind
+   * "AttributeError: can't set attribute" (josepy's immutable Error vs contextlib setting
+   * __traceback__; fixed in josepy 1.14); its verbose output still shows the server's problem.
+   */
   @Test
   void refusesANameOutsideTheHabilitationAndSaysWhy() throws Exception {
-    Run run = certbot("www.elsewhere.test");
+    Run run = certbot(List.of("-vv"), "www.elsewhere.test");
 
     assertNotEquals(0, run.exitCode, run.output);
     assertFalse(Files.exists(run.hookMarker), "no challenge may be offered for a refused name");
     assertTrue(run.output.contains("rejectedIdentifier"), run.output);
-    assertTrue(run.output.contains("www.elsewhere.test"), "the explanation names the identifier: " + run.output);
+    assertTrue(run.output.contains("www.elsewhere.test is outside the habilitated scopes (SERV_SSL DOMAIN example.test)"),
+        "the explanation names the identifier and the rule: " + run.output);
     assertFalse(Files.exists(work.resolve("config/live/www.elsewhere.test")));
   }
 
   private record Run(int exitCode, String output, Path hookMarker) {}
 
-  private Run certbot(String... names) throws Exception {
+  /** Runs certbot with a fresh account key, so each run binds a fresh EAB credential of the administrator. */
+  private Run certbot(List<String> options, String... names) throws Exception {
+    RaFixture.Credential credential = RaFixture.of(server).newCredential(habilitated.cardNumber(), habilitated.nationalId());
     Path marker = work.resolve("authenticator-called");
     Path hook = work.resolve("fail-hook.sh");
     Files.writeString(hook, "#!/bin/sh\ntouch '" + marker + "'\nexit 1\n");
@@ -94,6 +102,7 @@ class CertbotInteropTest {
         "--manual", "--preferred-challenges", "http", "--manual-auth-hook", hook.toString(),
         "--config-dir", work.resolve("config").toString(), "--work-dir", work.resolve("work").toString(),
         "--logs-dir", work.resolve("logs").toString()));
+    cmd.addAll(options);
     for (String name : names) {
       cmd.add("-d");
       cmd.add(name);
