@@ -1,22 +1,11 @@
 package fr.habilis.ca.bench;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.Payload;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import fr.habilis.ca.TestServer;
+import fr.habilis.ca.acme.RawAcmeClient;
 import fr.habilis.ca.interop.RaFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -25,9 +14,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
@@ -69,10 +56,12 @@ public final class AcmeLoad {
     for (int i = 0; i < budget; i++) csrs[i] = csr("h" + i + "." + DOMAIN);
     AtomicInteger nextName = new AtomicInteger();
 
-    List<Client> clients = new ArrayList<>();
+    List<RawAcmeClient> clients = new ArrayList<>();
     for (int w = 0; w < maxLevel; w++) {
       RaFixture.Credential c = w == 0 ? first : ra.newCredential(first.cardNumber(), first.nationalId());
-      clients.add(Client.register(http, endpoints.getString("directoryUrl"), c));
+      RawAcmeClient client = new RawAcmeClient(http, endpoints.getString("directoryUrl"));
+      RawAcmeClient.expect(client.register(c), 201, "newAccount");
+      clients.add(client);
     }
 
     System.out.printf("%-12s %10s %10s %10s %10s %8s%n", "concurrency", "flows", "flows/s", "p50 ms", "p99 ms", "errors");
@@ -93,7 +82,7 @@ public final class AcmeLoad {
     }
   }
 
-  private static Result runLevel(List<Client> clients, int seconds, byte[][] csrs, AtomicInteger nextName)
+  private static Result runLevel(List<RawAcmeClient> clients, int seconds, byte[][] csrs, AtomicInteger nextName)
       throws InterruptedException {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     List<long[]> perWorker = new ArrayList<>();
@@ -110,7 +99,9 @@ public final class AcmeLoad {
           if (n >= csrs.length) throw new IllegalStateException("CSR budget exhausted: raise -Dcsrs");
           long t0 = System.nanoTime();
           try {
-            clients.get(id).issue("h" + n + "." + DOMAIN, csrs[n]);
+            String name = "h" + n + "." + DOMAIN;
+            clients.get(id).issue(new JsonObject().put("profile", "SERV_SSL").put("identifiers",
+                new JsonArray().add(new JsonObject().put("type", "dns").put("value", name))), csrs[n]);
             lat[counts[id]++] = System.nanoTime() - t0;
           } catch (Exception e) {
             if (errors[id]++ == 0) System.err.println("worker " + id + ": " + e.getMessage());
@@ -141,95 +132,6 @@ public final class AcmeLoad {
     return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
         .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
         .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
-  }
-
-  /** One ACME account: a P-256 key, its account URL and the last nonce the server handed out. */
-  private static final class Client {
-    private final HttpClient http;
-    private final JsonObject directory;
-    private final ECKey key;
-    private String accountUrl;
-    private String nonce;
-
-    private Client(HttpClient http, JsonObject directory, ECKey key) {
-      this.http = http;
-      this.directory = directory;
-      this.key = key;
-    }
-
-    static Client register(HttpClient http, String directoryUrl, RaFixture.Credential eab) throws Exception {
-      HttpResponse<String> d = http.send(HttpRequest.newBuilder(URI.create(directoryUrl)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Client c = new Client(http, new JsonObject(d.body()), new ECKeyGenerator(Curve.P_256).generate());
-      String newAccount = c.directory.getString("newAccount");
-      JWSObject binding = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(eab.eabKid())
-          .customParam("url", newAccount).build(), new Payload(c.key.toPublicJWK().toJSONObject()));
-      binding.sign(new MACSigner(Base64.getUrlDecoder().decode(eab.eabHmacKey())));
-      JsonObject payload = new JsonObject().put("termsOfServiceAgreed", true)
-          .put("contact", new JsonArray().add("mailto:admin@example.test"))
-          .put("externalAccountBinding", flattened(binding));
-      HttpResponse<String> r = c.post(newAccount, payload.encode(), true);
-      if (r.statusCode() != 201) throw new IllegalStateException("newAccount: " + r.statusCode() + " " + r.body());
-      c.accountUrl = r.headers().firstValue("Location").orElseThrow();
-      return c;
-    }
-
-    void issue(String name, byte[] csr) throws Exception {
-      JsonObject ids = new JsonObject().put("identifiers",
-          new JsonArray().add(new JsonObject().put("type", "dns").put("value", name))).put("profile", "SERV_SSL");
-      HttpResponse<String> order = post(directory.getString("newOrder"), ids.encode(), false);
-      expect(order, 201, "newOrder");
-      String orderUrl = order.headers().firstValue("Location").orElseThrow();
-      JsonObject o = new JsonObject(order.body());
-      HttpResponse<String> fin = post(o.getString("finalize"),
-          new JsonObject().put("csr", Base64.getUrlEncoder().withoutPadding().encodeToString(csr)).encode(), false);
-      expect(fin, 200, "finalize");
-      o = new JsonObject(fin.body());
-      while (!"valid".equals(o.getString("status"))) {
-        if ("invalid".equals(o.getString("status"))) throw new IllegalStateException("order invalid: " + o);
-        Thread.sleep(5);
-        HttpResponse<String> poll = post(orderUrl, "", false);
-        expect(poll, 200, "order");
-        o = new JsonObject(poll.body());
-      }
-      HttpResponse<String> cert = post(o.getString("certificate"), "", false);
-      expect(cert, 200, "certificate");
-      if (!cert.body().startsWith("-----BEGIN CERTIFICATE-----")) throw new IllegalStateException("not a PEM chain");
-    }
-
-    private static void expect(HttpResponse<String> r, int status, String what) {
-      if (r.statusCode() != status) throw new IllegalStateException(what + ": " + r.statusCode() + " " + r.body());
-    }
-
-    private HttpResponse<String> post(String url, String payload, boolean withJwk) throws Exception {
-      for (int attempt = 0; ; attempt++) {
-        if (nonce == null) nonce = freshNonce();
-        JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.ES256).customParam("nonce", nonce)
-            .customParam("url", url);
-        if (withJwk) h.jwk(key.toPublicJWK());
-        else h.keyID(accountUrl);
-        JWSObject jws = new JWSObject(h.build(), new Payload(payload));
-        jws.sign(new ECDSASigner(key));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-            .header("Content-Type", "application/jose+json")
-            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject(flattened(jws)).encode())).build(),
-            HttpResponse.BodyHandlers.ofString());
-        nonce = r.headers().firstValue("Replay-Nonce").orElse(null);
-        if (r.statusCode() == 400 && r.body().contains("badNonce") && attempt < 3) continue;
-        return r;
-      }
-    }
-
-    private String freshNonce() throws Exception {
-      HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(directory.getString("newNonce")))
-          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-      return r.headers().firstValue("Replay-Nonce").orElseThrow();
-    }
-
-    private static Map<String, Object> flattened(JWSObject jws) {
-      String[] parts = jws.serialize().split("\\.", -1);
-      return Map.of("protected", parts[0], "payload", parts[1], "signature", parts[2]);
-    }
   }
 
   private AcmeLoad() {}

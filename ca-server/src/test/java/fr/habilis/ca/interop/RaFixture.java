@@ -7,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 
 /**
  * Drives the RA API as an operator would (over HTTPS, with the bearer token) to give ACME clients
@@ -57,8 +56,7 @@ public final class RaFixture {
 
   /** One SERV_SSL offer for {@code domain} with scope DOMAIN (every name under it). */
   public static JsonArray servSsl(String domain) {
-    return new JsonArray(List.of(new JsonObject().put("offer", "SERV_SSL").put("domain", domain)
-        .put("scope", "DOMAIN")));
+    return new JsonArray().add(new JsonObject().put("offer", "SERV_SSL").put("domain", domain).put("scope", "DOMAIN"));
   }
 
   /** A fresh credential for an administrator who already has one (a second server or worker). */
