@@ -12,6 +12,7 @@ import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
+import fr.habilis.ca.revocation.RevocationApi;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.web.Listener;
 import io.vertx.core.Future;
@@ -113,9 +114,11 @@ public final class HabilisServer {
   /** The one place where API modules are attached to the listeners. */
   private static void mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
     // Each module mounts its own sub-paths and failure handling.
-    RaApi ra = new RaApi(ctx);
+    RevocationApi revocation = new RevocationApi(ctx);
+    revocation.mount(httpRouter);
+    RaApi ra = new RaApi(ctx, revocation.service());
     ra.mount(httpsRouter);
-    new AcmeApi(ctx, ra.registry()).mount(httpsRouter);
+    new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
   }

@@ -30,6 +30,7 @@ public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownsDataDir;
   private final HttpClient httpClient;
+  private boolean stopped;
 
   private TestServer(Vertx vertx, HabilisServer server, Path dataDir, boolean ownsDataDir) throws Exception {
     this.vertx = vertx;
@@ -102,6 +103,8 @@ public final class TestServer implements AutoCloseable {
 
   /** Stops the server but keeps the data directory (for restart tests). */
   public void stop() throws Exception {
+    if (stopped) return;
+    stopped = true;
     server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }

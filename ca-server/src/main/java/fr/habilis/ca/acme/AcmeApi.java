@@ -5,6 +5,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
@@ -29,7 +30,8 @@ public final class AcmeApi {
   private final Accounts accounts;
   private final Orders orders;
   private volatile Nonces readyNonces;
-  private AcmeRevocation revocation;
+  private final RegistryService registry;
+  private Revocations revocations;
 
   /** One authenticated ACME request: the verified JWS and, for kid requests, the account. */
   record Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account) {}
@@ -52,6 +54,7 @@ public final class AcmeApi {
   public AcmeApi(ServerContext ctx, RegistryService registry) {
     this.ctx = ctx;
     this.urls = new AcmeUrls(ctx.endpoints());
+    this.registry = registry;
     this.accounts = new Accounts(ctx, store, urls, registry);
     this.orders = new Orders(ctx, store, urls, registry);
     ctx.db().tx(Nonces::sharedKey).map(key -> new Nonces(key, ctx.clock(), ctx.config().getDuration(Setting.NONCE_LIFETIME)))
@@ -61,8 +64,8 @@ public final class AcmeApi {
   }
 
   /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */
-  public AcmeApi withRevocation(AcmeRevocation revocation) {
-    this.revocation = revocation;
+  public AcmeApi withRevocation(RevocationService revocation) {
+    this.revocations = new Revocations(ctx, registry, revocation);
     return this;
   }
 
@@ -96,7 +99,7 @@ public final class AcmeApi {
     post(router, "/acme/order/:id/finalize", true, orders::finalize);
     post(router, "/acme/authz/:id", true, orders::authorization);
     post(router, "/acme/cert/:serial", true, orders::certificate);
-    if (revocation != null) post(router, "/acme/revoke-cert", null, r -> revocation.revoke(r, store));
+    if (revocations != null) post(router, "/acme/revoke-cert", null, revocations::revokeCert);
   }
 
   JsonObject directory() {
@@ -108,7 +111,7 @@ public final class AcmeApi {
         .put("newOrder", urls.newOrder())
         .put("newAuthz", urls.newAuthz())
         .put("keyChange", urls.keyChange());
-    if (revocation != null) d.put("revokeCert", urls.revokeCert());
+    if (revocations != null) d.put("revokeCert", urls.revokeCert());
     return d.put("meta", new JsonObject()
         .put("externalAccountRequired", true)
         .put("profiles", profiles)

@@ -52,7 +52,14 @@ public enum Setting {
   ACME_MAX_BODY_BYTES("acmeMaxBodyBytes", "65536", Kind.POSITIVE_INT),
   RATE_LIMIT_WINDOW("rateLimitWindow", "PT1H", Kind.DURATION),
   RATE_LIMIT_ORDERS_PER_ACCOUNT("rateLimitOrdersPerAccount", "300", Kind.POSITIVE_INT),
-  RATE_LIMIT_ORDERS_PER_STRUCTURE("rateLimitOrdersPerStructure", "1000", Kind.POSITIVE_INT);
+  RATE_LIMIT_ORDERS_PER_STRUCTURE("rateLimitOrdersPerStructure", "1000", Kind.POSITIVE_INT),
+  // --- revocation
+  CRL_VALIDITY("crlValidity", "P1D", Kind.DURATION),
+  CRL_REGENERATE_EVERY("crlRegenerateEvery", "PT6H", Kind.DURATION),
+  CRL_COALESCE_DELAY("crlCoalesceDelay", "PT2S", Kind.DURATION),
+  OCSP_VALIDITY("ocspValidity", "P1D", Kind.DURATION),
+  OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
+  OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT);
 
   /** How a value is checked. */
   public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, URL, HOSTNAME, DURATION, OID, BOOLEAN }

@@ -5,6 +5,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
@@ -28,22 +29,13 @@ public final class RaApi {
   private final ServerContext ctx;
   private final RegistryService registry;
   private final byte[] tokenDigest;
-  private HabilitationRevocationHook onRevoke = (reference, revokeCertificates) -> Future.succeededFuture(0);
+  private final RaCertificates certificates;
 
-  /** Lets the revocation module revoke a habilitation's live certificates when asked to. */
-  public interface HabilitationRevocationHook {
-    Future<Integer> revoked(Habilitation habilitation, boolean revokeCertificates);
-  }
-
-  public RaApi(ServerContext ctx) {
+  public RaApi(ServerContext ctx, RevocationService revocation) {
     this.ctx = ctx;
     this.registry = new RegistryService(ctx);
     this.tokenDigest = sha256(ctx.config().get(Setting.RA_TOKEN));
-  }
-
-  public RaApi onHabilitationRevoked(HabilitationRevocationHook hook) {
-    this.onRevoke = hook;
-    return this;
+    this.certificates = new RaCertificates(ctx, registry, revocation);
   }
 
   public RegistryService registry() {
@@ -86,9 +78,11 @@ public final class RaApi {
       JsonObject body = body(rc);
       String reason = RaRequests.reason(body);
       boolean revokeCertificates = RaRequests.flag(body, "revokeCertificates");
-      reply(rc, 200, registry.revoke(rc.pathParam("reference"), reason, ACTOR)
-          .compose(h -> onRevoke.revoked(h, revokeCertificates)
-              .map(n -> RaJson.habilitation(h).put("revokedCertificates", n))));
+      reply(rc, 200, revokeCertificates
+          ? certificates.revokeWithCertificates(rc.pathParam("reference"), reason)
+              .map(r -> RaJson.habilitation(r.habilitation()).put("revokedCertificates", r.also().size()))
+          : registry.revoke(rc.pathParam("reference"), reason, ACTOR)
+              .map(h -> RaJson.habilitation(h).put("revokedCertificates", 0)));
     });
     router.post("/ra/v1/habilitations/:reference/admins").handler(rc -> {
       secret(rc);
@@ -108,6 +102,7 @@ public final class RaApi {
       reply(rc, 200, registry.replaceCard(RaRequests.cardPath(rc.pathParam("cardNumber")), replacement.cardNumber(),
           replacement.cardType(), ACTOR).map(RaJson::admin));
     });
+    certificates.mount(router);
   }
 
   private void list(RoutingContext rc) {
@@ -130,7 +125,7 @@ public final class RaApi {
     }));
   }
 
-  private static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
+  static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
     String v = rc.queryParams().get(name);
     if (v == null) return dflt;
     try {
@@ -154,7 +149,7 @@ public final class RaApi {
     rc.next();
   }
 
-  private static JsonObject body(RoutingContext rc) {
+  static JsonObject body(RoutingContext rc) {
     String text = rc.body() == null ? null : rc.body().asString();
     if (text == null || text.isBlank()) return new JsonObject();
     try {
@@ -171,7 +166,7 @@ public final class RaApi {
     rc.response().putHeader("Cache-Control", "no-store");
   }
 
-  private static void reply(RoutingContext rc, int status, Future<JsonObject> result) {
+  static void reply(RoutingContext rc, int status, Future<JsonObject> result) {
     result.onSuccess(json -> rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(json.encode())).onFailure(rc::fail);
   }

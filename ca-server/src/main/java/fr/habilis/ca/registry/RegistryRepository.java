@@ -75,6 +75,24 @@ public final class RegistryRepository {
         rs.getString("first_name"), rs.getString("email"), rs.getString("phone"));
   }
 
+  /** Every card number the person holding this card has had (current first), or empty for an unknown card. */
+  public List<String> cardsOf(Connection c, String cardNumber) throws SQLException {
+    List<String> cards = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT a.card_number, r.card_number FROM administrators a"
+        + " LEFT JOIN replaced_cards r ON r.admin_id = a.id"
+        + " WHERE a.card_number = ? OR a.id = (SELECT admin_id FROM replaced_cards WHERE card_number = ?)")) {
+      ps.setString(1, cardNumber);
+      ps.setString(2, cardNumber);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          if (cards.isEmpty()) cards.add(rs.getString(1));
+          if (rs.getString(2) != null) cards.add(rs.getString(2));
+        }
+      }
+    }
+    return cards;
+  }
+
   /** True when the card was replaced by another one: it may not be named again. */
   public boolean isReplacedCard(Connection c, String cardNumber) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM replaced_cards WHERE card_number = ?")) {

@@ -139,6 +139,19 @@ public final class RegistryService {
   }
 
   public Future<Habilitation> revoke(String reference, String reason, String actor) {
+    return revoke(reference, reason, actor, (c, h) -> null).map(Revoked::habilitation);
+  }
+
+  /** A revoked habilitation and what was done with it in the same transaction. */
+  public record Revoked<T>(Habilitation habilitation, T also) {}
+
+  /** Work joined to a habilitation's revocation (its certificates revoked too, all or nothing). */
+  @FunctionalInterface
+  public interface OnRevoke<T> {
+    T run(Connection c, Habilitation revoked) throws Exception;
+  }
+
+  public <T> Future<Revoked<T>> revoke(String reference, String reason, String actor, OnRevoke<T> also) {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
@@ -146,7 +159,8 @@ public final class RegistryService {
       ctx.audit().append(c, actor, "habilitation.revoked", reference, new JsonObject().put("reason", reason).encode());
       notifyAll(c, h, "habilitation.revoked", "Habilitation " + reference + " révoquée",
           "L'habilitation " + reference + " est révoquée : " + reason, now);
-      return find(c, reference);
+      Habilitation revoked = find(c, reference);
+      return new Revoked<>(revoked, also.run(c, revoked));
     });
   }
 
@@ -230,8 +244,22 @@ public final class RegistryService {
     });
   }
 
+  /** Every card number of the person holding this card, current first (certificates keep the card they were issued under). */
+  public List<String> cardsOf(Connection c, String cardNumber) throws SQLException {
+    return repo.cardsOf(c, cardNumber);
+  }
+
   public Optional<Administrator> administrator(Connection c, String adminId) throws SQLException {
     return repo.findAdminById(c, adminId);
+  }
+
+  /**
+   * Is the administrator named on an ACTIVE habilitation of the structure that includes the offer?
+   * (Administrators manage the lifecycle of every certificate of what they are habilitated for.)
+   */
+  public boolean managesOffer(Connection c, String adminId, String structureId, Offer.Kind kind) throws SQLException {
+    return repo.namingAdmin(c, adminId).stream().anyMatch(h -> h.status() == Status.ACTIVE
+        && h.structureId().equals(structureId) && h.names(adminId) && h.hasOffer(kind));
   }
 
   /** Loads what the decision needs and runs it, in the caller's transaction. */

@@ -5,6 +5,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -80,21 +83,25 @@ public final class CertificateRepository {
     }
   }
 
+  private static final String SELECT = "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id,"
+      + " admin_card, account_id, order_id, key_hash, not_before, not_after, der, status, revoked_at, revocation_reason"
+      + " FROM certificates";
+
   public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id, admin_card, account_id, order_id,"
-            + " key_hash, not_before, not_after, der, status, revoked_at, revocation_reason"
-            + " FROM certificates WHERE serial = ?")) {
+    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE serial = ?")) {
       ps.setString(1, serialHex);
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return Optional.empty();
-        return Optional.of(new StoredCertificate(
-            rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
-            rs.getString(10), Sql.instant(rs, 11), Sql.instant(rs, 12), rs.getBytes(13), rs.getString(14),
-            Sql.instant(rs, 15), rs.getObject(16, Integer.class)));
+        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
       }
     }
+  }
+
+  private static StoredCertificate row(ResultSet rs) throws SQLException {
+    return new StoredCertificate(
+        rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
+        rs.getString(10), Sql.instant(rs, 11), Sql.instant(rs, 12), rs.getBytes(13), rs.getString(14),
+        Sql.instant(rs, 15), rs.getObject(16, Integer.class));
   }
 
   /**
@@ -131,5 +138,45 @@ public final class CertificateRepository {
       ps.setObject(3, Sql.utc(now));
       ps.executeUpdate();
     }
+  }
+
+  /** A page of certificates matching the filters (null = any), soonest expiry first: the RA's follow-up view. */
+  public List<StoredCertificate> list(Connection c, String structureId, List<String> adminCards, String status,
+      Instant expiresAfter, Instant expiresBefore, int limit, int offset) throws SQLException {
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    if (structureId != null) {
+      where.add("structure_id = ?");
+      args.add(structureId);
+    }
+    if (adminCards != null) {
+      if (adminCards.isEmpty()) return List.of();
+      where.add("admin_card IN (" + String.join(",", Collections.nCopies(adminCards.size(), "?")) + ")");
+      args.addAll(adminCards);
+    }
+    if (status != null) {
+      where.add("status = ?");
+      args.add(status);
+    }
+    if (expiresAfter != null) {
+      where.add("not_after > ?");
+      args.add(Sql.utc(expiresAfter));
+    }
+    if (expiresBefore != null) {
+      where.add("not_after < ?");
+      args.add(Sql.utc(expiresBefore));
+    }
+    List<StoredCertificate> result = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+        + " ORDER BY not_after, serial LIMIT ? OFFSET ?")) {
+      int i = 1;
+      for (Object a : args) ps.setObject(i++, a);
+      ps.setInt(i++, limit);
+      ps.setInt(i, offset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) result.add(row(rs));
+      }
+    }
+    return result;
   }
 }

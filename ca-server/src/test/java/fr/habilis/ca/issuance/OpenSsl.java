@@ -12,12 +12,12 @@ import java.util.Base64;
 import java.util.List;
 
 /** Runs the openssl command line (an independent X.509 implementation) on test certificates. */
-final class OpenSsl {
-  record Result(int exitCode, String output) {}
+public final class OpenSsl {
+  public record Result(int exitCode, String output) {}
 
   private OpenSsl() {}
 
-  static Result run(String... args) throws IOException, InterruptedException {
+  public static Result run(String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add("openssl");
     cmd.addAll(List.of(args));
@@ -26,7 +26,7 @@ final class OpenSsl {
     return new Result(p.waitFor(), out);
   }
 
-  static Path writePem(Path dir, String name, X509Certificate cert) throws IOException, CertificateEncodingException {
+  public static Path writePem(Path dir, String name, X509Certificate cert) throws IOException, CertificateEncodingException {
     StringWriter w = new StringWriter();
     w.write("-----BEGIN CERTIFICATE-----\n");
     w.write(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.getEncoded()));

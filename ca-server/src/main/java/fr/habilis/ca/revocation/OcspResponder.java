@@ -1,0 +1,295 @@
+package fr.habilis.ca.revocation;
+
+import static fr.habilis.ca.store.Sql.instant;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.issuance.CryptoProviders;
+import fr.habilis.ca.issuance.SerialNumbers;
+import fr.habilis.ca.pki.IssuingCa;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
+import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPResp;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPReq;
+import org.bouncycastle.cert.ocsp.OCSPResp;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.Req;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * OCSP responder (RFC 6960, RFC 5019 profile). Responses to nonce-less single-certificate requests
+ * are signed once and cached, keyed both by certificate and by the exact request bytes, so a cache
+ * hit costs a map lookup and no parsing; they are refreshed before nextUpdate and replaced at once
+ * on revocation. A request with a nonce (RFC 8954) gets a freshly signed response echoing it.
+ */
+public final class OcspResponder {
+  static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
+  static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
+  static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final Map<ASN1ObjectIdentifier, String> HASHES = Map.of(
+      OIWObjectIdentifiers.idSHA1, "SHA-1", NISTObjectIdentifiers.id_sha256, "SHA-256");
+
+  private final ServerContext ctx;
+  /** "hashOid/nameHash/keyHash" → CA id, for both accepted hash algorithms. */
+  private final Map<String, String> issuers = new HashMap<>();
+  private final Map<String, RespID> responderIds = new HashMap<>();
+  private final Map<String, Cached> byCertificate = new ConcurrentHashMap<>();
+  private final Map<ByteBuffer, String> byRequest = new ConcurrentHashMap<>();
+  private final int maxEntries;
+  /** Bumped by every revocation: an answer read from the database before it must not enter the cache. */
+  private final AtomicLong revocations = new AtomicLong();
+
+  /** A signed response with its HTTP caching facts, computed once. */
+  public record Cached(byte[] der, Instant thisUpdate, Instant nextUpdate, String etag, String lastModified, String expires,
+      String caId, String serial, ASN1ObjectIdentifier hash) {}
+
+  /** What a request resolves to: a response to send, and whether it may be cached by HTTP intermediaries. */
+  public record Answer(byte[] der, Cached cached) {}
+
+  /** The status of one certificate as the database knows it. */
+  record Status(String caId, boolean known, boolean revoked, Instant revokedAt, int reason) {}
+
+  OcspResponder(ServerContext ctx) {
+    this.ctx = ctx;
+    this.maxEntries = ctx.config().getInt(Setting.OCSP_CACHE_ENTRIES);
+    try {
+      var digests = new JcaDigestCalculatorProviderBuilder().build();
+      for (IssuingCa ca : ctx.ca().issuingCas()) {
+        String caId = ca.id();
+        X509CertificateHolder holder = new JcaX509CertificateHolder(ca.certificate());
+        for (ASN1ObjectIdentifier oid : HASHES.keySet()) {
+          MessageDigest md = MessageDigest.getInstance(HASHES.get(oid));
+          byte[] nameHash = md.digest(holder.getSubject().getEncoded());
+          byte[] keyHash = md.digest(holder.getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
+          issuers.put(issuerKey(oid, nameHash, keyHash), caId);
+        }
+        DigestCalculator sha1 = digests.get(CertificateID.HASH_SHA1);
+        responderIds.put(caId, new RespID(SubjectPublicKeyInfo.getInstance(ca.ocspCertificate().getPublicKey().getEncoded()), sha1));
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot prepare the OCSP responder", e);
+    }
+  }
+
+  /** The cached answer for these exact request bytes, or null (then {@link #answer} does the work). */
+  public Cached cachedFor(ByteBuffer request) {
+    String key = byRequest.get(request);
+    return key == null ? null : byCertificate.get(key);
+  }
+
+  /** Parses, checks and answers a DER request; never fails (errors become OCSP error statuses). */
+  public Future<Answer> answer(byte[] request) {
+    OCSPReq req;
+    try {
+      req = new OCSPReq(request);
+    } catch (IOException | RuntimeException e) {
+      return Future.succeededFuture(new Answer(MALFORMED, null));
+    }
+    Req[] items = req.getRequestList();
+    if (items.length == 0 || items.length > ctx.config().getInt(Setting.OCSP_MAX_CERT_IDS)) {
+      return Future.succeededFuture(new Answer(MALFORMED, null));
+    }
+    String caId = null;
+    List<CertificateID> ids = new ArrayList<>();
+    for (Req item : items) {
+      CertificateID id = item.getCertID();
+      if (!HASHES.containsKey(id.getHashAlgOID())) return Future.succeededFuture(new Answer(MALFORMED, null));
+      String ca = issuers.get(issuerKey(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash()));
+      if (ca == null) return Future.succeededFuture(new Answer(UNAUTHORIZED, null));
+      if (caId != null && !caId.equals(ca)) return Future.succeededFuture(new Answer(MALFORMED, null));
+      if (id.getSerialNumber().signum() <= 0) return Future.succeededFuture(new Answer(MALFORMED, null));
+      caId = ca;
+      ids.add(id);
+    }
+    Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+    if (nonce != null && (nonce.getExtnValue().getOctets().length < 1 || nonce.getExtnValue().getOctets().length > 34)) {
+      return Future.succeededFuture(new Answer(MALFORMED, null)); // RFC 8954: 1 to 32 octets of nonce
+    }
+    String ca = caId;
+    boolean cacheable = nonce == null && ids.size() == 1;
+    if (cacheable) {
+      String key = certKey(ca, ids.get(0));
+      Cached hit = byCertificate.get(key);
+      if (hit != null && hit.nextUpdate().isAfter(ctx.clock().instant().plusSeconds(60))) {
+        remember(request, key);
+        return Future.succeededFuture(new Answer(hit.der(), hit));
+      }
+    }
+    long epoch = revocations.get();
+    return ctx.db().tx(c -> {
+          List<Status> statuses = new ArrayList<>();
+          for (CertificateID id : ids) statuses.add(status(c, ca, id.getSerialNumber()));
+          return statuses;
+        })
+        .compose(statuses -> ctx.signers().executeBlocking(() -> {
+          Instant now = ctx.clock().instant();
+          byte[] der = sign(ca, ids, statuses, nonce, now);
+          if (cacheable && statuses.get(0).known() && epoch == revocations.get()) {
+            Cached cached = cache(ca, ids.get(0), der, now);
+            remember(request, cached == null ? null : certKey(ca, ids.get(0)));
+            return new Answer(der, cached);
+          }
+          return new Answer(der, null);
+        }, false))
+        .recover(err -> Future.succeededFuture(new Answer(INTERNAL_ERROR, null)));
+  }
+
+  /** After a revocation: cached responses for the certificate are re-signed now with the new status. */
+  Future<Void> refresh(String caId, String serialHex) {
+    revocations.incrementAndGet();
+    return resign(cachedOf(caId, serialHex));
+  }
+
+  private List<Cached> cachedOf(String caId, String serialHex) {
+    BigInteger serial = SerialNumbers.fromHex(serialHex);
+    List<Cached> found = new ArrayList<>();
+    for (ASN1ObjectIdentifier oid : HASHES.keySet()) {
+      Cached c = byCertificate.get(certKey(caId, oid, serial));
+      if (c != null) found.add(c);
+    }
+    return found;
+  }
+
+  /** Drops the cached responses of a certificate: the next request reads the database. */
+  void forget(String caId, String serialHex) {
+    revocations.incrementAndGet();
+    BigInteger serial = SerialNumbers.fromHex(serialHex);
+    for (ASN1ObjectIdentifier oid : HASHES.keySet()) byCertificate.remove(certKey(caId, oid, serial));
+  }
+
+  /** Re-signs every cached response past the middle of its validity. */
+  Future<Void> refreshAging() {
+    Instant now = ctx.clock().instant();
+    List<Cached> aging = byCertificate.values().stream()
+        .filter(c -> c.nextUpdate().minusMillis(java.time.Duration.between(c.thisUpdate(), c.nextUpdate()).toMillis() / 2)
+            .isBefore(now)).toList();
+    return resign(aging);
+  }
+
+  private Future<Void> resign(List<Cached> entries) {
+    if (entries.isEmpty()) return Future.succeededFuture();
+    return ctx.db().tx(c -> {
+          List<Status> statuses = new ArrayList<>();
+          for (Cached e : entries) statuses.add(status(c, e.caId(), SerialNumbers.fromHex(e.serial())));
+          return statuses;
+        })
+        .compose(statuses -> ctx.signers().executeBlocking(() -> {
+          Instant now = ctx.clock().instant();
+          for (int i = 0; i < entries.size(); i++) {
+            Cached e = entries.get(i);
+            CertificateID id = certId(e);
+            cache(e.caId(), id, sign(e.caId(), List.of(id), List.of(statuses.get(i)), null, now), now);
+          }
+          return null;
+        }, false));
+  }
+
+  private CertificateID certId(Cached e) throws Exception {
+    return new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(new AlgorithmIdentifier(e.hash())),
+        new JcaX509CertificateHolder(ctx.ca().issuing(e.caId()).certificate()), SerialNumbers.fromHex(e.serial()));
+  }
+
+  static Status status(Connection c, String caId, BigInteger serial) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT ca_id, status, revoked_at, revocation_reason FROM certificates WHERE serial = ?")) {
+      ps.setString(1, SerialNumbers.toHex(serial));
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next() || !caId.equals(rs.getString(1))) return new Status(caId, false, false, null, 0);
+        Integer reason = rs.getObject(4, Integer.class);
+        return new Status(caId, true, "revoked".equals(rs.getString(2)), instant(rs, 3), reason == null ? 0 : reason);
+      }
+    }
+  }
+
+  private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
+    IssuingCa ca = ctx.ca().issuing(caId);
+    Instant nextUpdate = now.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY));
+    BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(responderIds.get(caId));
+    for (int i = 0; i < ids.size(); i++) {
+      Status s = statuses.get(i);
+      CertificateStatus status = !s.known() ? new UnknownStatus()
+          : s.revoked() ? new RevokedStatus(Date.from(s.revokedAt()), s.reason() == 0 ? CRLReason.unspecified : s.reason())
+          : CertificateStatus.GOOD;
+      b.addResponse(ids.get(i), status, Date.from(now), s.known() ? Date.from(nextUpdate) : null, null);
+    }
+    if (nonce != null) b.setResponseExtensions(new Extensions(nonce));
+    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
+        .setProvider(CryptoProviders.forAlgorithm(ca.ocspKey().getAlgorithm())).build(ca.ocspKey());
+    BasicOCSPResp basic = b.build(signer, new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.ocspCertificate())},
+        Date.from(now));
+    OCSPResp resp = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic);
+    return resp.getEncoded();
+  }
+
+  private Cached cache(String caId, CertificateID id, byte[] der, Instant now) throws Exception {
+    Instant thisUpdate = Instant.ofEpochSecond(now.getEpochSecond());
+    Instant nextUpdate = thisUpdate.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY));
+    String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
+    Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HTTP_DATE.format(thisUpdate), HTTP_DATE.format(nextUpdate),
+        caId, SerialNumbers.toHex(id.getSerialNumber()), id.getHashAlgOID());
+    if (byCertificate.size() >= maxEntries) {
+      // Bounded memory: start over rather than track recency on the hot path.
+      byCertificate.clear();
+      byRequest.clear();
+    }
+    byCertificate.put(certKey(caId, id), cached);
+    return cached;
+  }
+
+  private void remember(byte[] request, String key) {
+    if (key == null || request.length > 512) return;
+    if (byRequest.size() >= maxEntries) byRequest.clear();
+    byRequest.put(ByteBuffer.wrap(request.clone()), key);
+  }
+
+  private static String certKey(String caId, CertificateID id) {
+    return certKey(caId, id.getHashAlgOID(), id.getSerialNumber());
+  }
+
+  private static String certKey(String caId, ASN1ObjectIdentifier hash, BigInteger serial) {
+    return caId + '/' + hash.getId() + '/' + serial.toString(16);
+  }
+
+  private static String issuerKey(ASN1ObjectIdentifier oid, byte[] nameHash, byte[] keyHash) {
+    return oid.getId() + '/' + HexFormat.of().formatHex(nameHash) + '/' + HexFormat.of().formatHex(keyHash);
+  }
+}

@@ -1,0 +1,146 @@
+package fr.habilis.ca.revocation;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.web.ProblemHandler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.ByteBuffer;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.regex.Pattern;
+
+/**
+ * Revocation data for relying parties over plain HTTP (RFC 5280 deployments fetch it so):
+ * {@code GET /crl/{ca}.crl} and the OCSP responder at {@code POST /ocsp} and {@code GET /ocsp/{request}}.
+ */
+public final class RevocationApi {
+  private static final CharSequence OCSP_TYPE = HttpHeaders.createOptimized("application/ocsp-response");
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  private static final Pattern CRL_FILE = Pattern.compile("([a-z]+)\\.crl");
+  private static final int MAX_OCSP_REQUEST = 8 * 1024;
+  private final ServerContext ctx;
+  private final OcspResponder ocsp;
+  private final CrlService crl;
+  private final RevocationService service;
+
+  public RevocationApi(ServerContext ctx) {
+    this.ctx = ctx;
+    this.ocsp = new OcspResponder(ctx);
+    this.crl = new CrlService(ctx);
+    this.service = new RevocationService(ctx, ocsp, crl);
+  }
+
+  public RevocationService service() {
+    return service;
+  }
+
+  public void mount(Router router) {
+    crl.start();
+    ctx.vertx().setPeriodic(5 * 60_000, id -> ocsp.refreshAging());
+    ProblemHandler problems = new ProblemHandler(status -> new Problem("about:blank", status == 500 ? 500 : status,
+        status == 413 ? "request too large" : "bad request"), null);
+    router.route("/crl/*").failureHandler(problems);
+    router.get("/crl/:file").handler(this::crl);
+    router.head("/crl/:file").handler(this::crl);
+    router.post("/ocsp").handler(BodyHandler.create(false).setBodyLimit(MAX_OCSP_REQUEST)).handler(rc -> {
+      byte[] request = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
+      answer(rc, request);
+    }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
+    router.get("/ocsp/*").handler(rc -> {
+      byte[] request;
+      try {
+        String encoded = rc.request().path().substring("/ocsp/".length());
+        request = Base64.getDecoder().decode(percentDecode(encoded));
+      } catch (IllegalArgumentException e) {
+        send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null));
+        return;
+      }
+      answer(rc, request);
+    });
+  }
+
+  private void answer(RoutingContext rc, byte[] request) {
+    OcspResponder.Cached hit = ocsp.cachedFor(ByteBuffer.wrap(request));
+    if (hit != null && hit.nextUpdate().toEpochMilli() - ctx.clock().millis() > 60_000) {
+      send(rc, new OcspResponder.Answer(hit.der(), hit));
+      return;
+    }
+    ocsp.answer(request).onSuccess(a -> send(rc, a))
+        .onFailure(e -> send(rc, new OcspResponder.Answer(OcspResponder.INTERNAL_ERROR, null)));
+  }
+
+  private void send(RoutingContext rc, OcspResponder.Answer a) {
+    HttpServerResponse r = rc.response();
+    r.putHeader(HttpHeaders.CONTENT_TYPE, OCSP_TYPE);
+    OcspResponder.Cached c = a.cached();
+    if (c == null) {
+      r.putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE);
+    } else {
+      long maxAge = Math.max(0, (c.nextUpdate().toEpochMilli() - ctx.clock().millis()) / 1000);
+      r.putHeader(HttpHeaders.CACHE_CONTROL, "max-age=" + maxAge + ", public, no-transform, must-revalidate");
+      r.putHeader(HttpHeaders.ETAG, c.etag());
+      r.putHeader(HttpHeaders.LAST_MODIFIED, c.lastModified());
+      r.putHeader(HttpHeaders.EXPIRES, c.expires());
+      if (c.etag().equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+        r.setStatusCode(304).end();
+        return;
+      }
+    }
+    r.end(Buffer.buffer(a.der()));
+  }
+
+  private void crl(RoutingContext rc) {
+    var m = CRL_FILE.matcher(rc.pathParam("file"));
+    if (!m.matches() || !crl.cas().contains(m.group(1))) {
+      rc.fail(new Problem("about:blank", 404, "no CRL at " + rc.request().path() + "; CRLs: "
+          + String.join(", ", crl.cas().stream().map(ca -> "/crl/" + ca + ".crl").toList())));
+      return;
+    }
+    String caId = m.group(1);
+    crl.ready().onComplete(x -> {
+      CrlService.Published p = crl.current(caId);
+      if (p == null) {
+        rc.fail(new Problem("about:blank", 503, "the CRL is being generated"));
+        return;
+      }
+      HttpServerResponse r = rc.response();
+      long maxAge = Math.max(0, Math.min(p.nextUpdate().toEpochMilli() - ctx.clock().millis(), 300_000) / 1000);
+      r.putHeader(HttpHeaders.CONTENT_TYPE, "application/pkix-crl")
+          .putHeader(HttpHeaders.ETAG, p.etag())
+          .putHeader(HttpHeaders.LAST_MODIFIED, HTTP_DATE.format(p.thisUpdate()))
+          .putHeader(HttpHeaders.EXPIRES, HTTP_DATE.format(p.nextUpdate()))
+          // Short max-age: a revocation reaches the CRL within seconds, caches should look again soon.
+          .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=" + maxAge + ", public, no-transform, must-revalidate");
+      if (p.etag().equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+        r.setStatusCode(304).end();
+      } else if (rc.request().method() == io.vertx.core.http.HttpMethod.HEAD) {
+        r.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(p.der().length)).end();
+      } else {
+        r.end(Buffer.buffer(p.der()));
+      }
+    });
+  }
+
+  /** %XX sequences only: '+' is a base64 character here, not a space. */
+  static String percentDecode(String s) {
+    if (s.indexOf('%') < 0) return s;
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch == '%' && i + 2 < s.length()) {
+        b.append((char) Integer.parseInt(s.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        b.append(ch);
+      }
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,124 @@
+package fr.habilis.ca.revocation;
+
+import static fr.habilis.ca.store.Sql.utc;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.store.CertificateRepository;
+import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Revokes certificates: one transaction sets the status, date and reason, blocks the key on
+ * keyCompromise and appends the audit entry; once it has committed, the cached OCSP responses are
+ * replaced and a CRL regeneration is scheduled (coalesced with other revocations of the same CA).
+ */
+public final class RevocationService {
+  private static final Logger LOG = Logger.getLogger(RevocationService.class.getName());
+  private final ServerContext ctx;
+  private final OcspResponder ocsp;
+  private final CrlService crl;
+  private final CertificateRepository certificates = new CertificateRepository();
+
+  /** Who may revoke a certificate, checked in the revoking transaction (throws to refuse). */
+  @FunctionalInterface
+  public interface Permission {
+    void check(Connection c, StoredCertificate certificate) throws Exception;
+
+    Permission ANYONE = (c, cert) -> {};
+  }
+
+  /** The certificate is not one of ours. */
+  public static final class UnknownCertificate extends RuntimeException {
+    UnknownCertificate(String serial) {
+      super("no certificate with serial " + serial, null, false, false);
+    }
+  }
+
+  /** The certificate was already revoked (RFC 8555 alreadyRevoked). */
+  public static final class AlreadyRevoked extends RuntimeException {
+    AlreadyRevoked(String serial) {
+      super("certificate " + serial + " is already revoked", null, false, false);
+    }
+  }
+
+  RevocationService(ServerContext ctx, OcspResponder ocsp, CrlService crl) {
+    this.ctx = ctx;
+    this.ocsp = ocsp;
+    this.crl = crl;
+  }
+
+  /** Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or AlreadyRevoked. */
+  public Future<StoredCertificate> revoke(String serialHex, RevocationReason reason, String actor, Permission permission) {
+    Instant now = ctx.clock().instant();
+    return ctx.db().tx(c -> {
+      StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> new UnknownCertificate(serialHex));
+      permission.check(c, cert);
+      if (!markRevoked(c, cert, reason, actor, now)) throw new AlreadyRevoked(serialHex);
+      return certificates.findBySerial(c, serialHex).orElseThrow();
+    }).compose(cert -> published(List.of(cert)).map(cert));
+  }
+
+  /**
+   * Revokes, in the caller's transaction, every live certificate of a structure with one of the
+   * profiles (a revoked habilitation). Call {@link #published} with the result once committed.
+   */
+  public List<StoredCertificate> revokeLive(Connection c, String structureId, Set<String> profiles,
+      RevocationReason reason, String actor) throws SQLException {
+    Instant now = ctx.clock().instant();
+    List<String> serials = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT serial, profile FROM certificates WHERE structure_id = ?"
+        + " AND status = 'valid' AND not_after > ?")) {
+      ps.setString(1, structureId);
+      ps.setObject(2, utc(now));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) if (profiles.contains(rs.getString(2))) serials.add(rs.getString(1));
+      }
+    }
+    List<StoredCertificate> revoked = new ArrayList<>();
+    for (String serial : serials) {
+      StoredCertificate cert = certificates.findBySerial(c, serial).orElseThrow();
+      if (markRevoked(c, cert, reason, actor, now)) revoked.add(cert);
+    }
+    return revoked;
+  }
+
+  /** After the revoking transaction committed: OCSP answers the new status at once, the CRL follows shortly. */
+  public Future<Void> published(List<StoredCertificate> revoked) {
+    revoked.stream().map(StoredCertificate::caId).distinct().forEach(crl::schedule);
+    return Future.all(revoked.stream().map(cert -> ocsp.refresh(cert.caId(), cert.serialHex())).toList())
+        .<Void>mapEmpty().recover(e -> {
+          // Committed already: the stale cached responses are dropped, so OCSP re-reads the database.
+          LOG.log(Level.WARNING, "re-signing OCSP responses after a revocation failed", e);
+          revoked.forEach(cert -> ocsp.forget(cert.caId(), cert.serialHex()));
+          return Future.succeededFuture();
+        });
+  }
+
+  private boolean markRevoked(Connection c, StoredCertificate cert, RevocationReason reason, String actor, Instant now)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE certificates SET status = 'revoked', revoked_at = ?,"
+        + " revocation_reason = ? WHERE serial = ? AND status = 'valid'")) {
+      ps.setObject(1, utc(now));
+      ps.setInt(2, reason.code());
+      ps.setString(3, cert.serialHex());
+      if (ps.executeUpdate() != 1) return false;
+    }
+    if (reason == RevocationReason.KEY_COMPROMISE) {
+      certificates.blockKey(c, cert.keyHash(), "keyCompromise of " + cert.serialHex(), now);
+    }
+    ctx.audit().append(c, actor, "certificate.revoked", cert.serialHex(),
+        new JsonObject().put("reason", reason.rfcName()).put("ca", cert.caId()).encode());
+    return true;
+  }
+}

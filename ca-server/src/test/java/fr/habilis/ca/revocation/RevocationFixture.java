@@ -1,0 +1,105 @@
+package fr.habilis.ca.revocation;
+
+import fr.habilis.ca.TestServer;
+import fr.habilis.ca.acme.RawAcmeClient;
+import fr.habilis.ca.interop.RaFixture;
+import fr.habilis.ca.issuance.SerialNumbers;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.util.List;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+
+/** Issues real certificates through ACME and talks to the RA and the revocation endpoints. */
+final class RevocationFixture {
+  /** An issued certificate with its key and the issuing CA certificate (from the served chain). */
+  record Issued(X509Certificate certificate, X509Certificate issuer, KeyPair key) {
+    String serialHex() {
+      return SerialNumbers.toHex(certificate.getSerialNumber());
+    }
+  }
+
+  final TestServer server;
+  final RaFixture ra;
+
+  RevocationFixture(TestServer server) {
+    this.server = server;
+    this.ra = RaFixture.of(server);
+  }
+
+  /** A registered ACME account bound to the credential. */
+  RawAcmeClient account(RaFixture.Credential credential) throws Exception {
+    RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
+    RawAcmeClient.expect(c.register(credential), 201, "newAccount");
+    return c;
+  }
+
+  Issued issue(RawAcmeClient client, String name) throws Exception {
+    return issue(client, name, ecKey());
+  }
+
+  Issued issue(RawAcmeClient client, String name, KeyPair key) throws Exception {
+    String pem = client.issue(new JsonObject().put("identifiers", new JsonArray()
+        .add(new JsonObject().put("type", "dns").put("value", name))), csr(key, name));
+    List<X509Certificate> chain = chain(pem);
+    return new Issued(chain.get(0), chain.get(1), key);
+  }
+
+  static List<X509Certificate> chain(String pem) throws Exception {
+    return CertificateFactory.getInstance("X.509")
+        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
+        .map(c -> (X509Certificate) c).toList();
+  }
+
+  static KeyPair ecKey() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    return g.generateKeyPair();
+  }
+
+  static byte[] csr(KeyPair kp, String name) throws Exception {
+    ExtensionsGenerator ext = new ExtensionsGenerator();
+    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
+        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
+  }
+
+  HttpResponse<String> raPost(String path, JsonObject body) throws Exception {
+    return server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
+        .header("Authorization", "Bearer " + server.raToken()).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> raGet(String path) throws Exception {
+    return server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
+        .header("Authorization", "Bearer " + server.raToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<byte[]> httpGet(String url) throws Exception {
+    return server.httpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  HttpResponse<byte[]> ocspPost(byte[] request) throws Exception {
+    return server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().ocspUrl()))
+        .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+}
