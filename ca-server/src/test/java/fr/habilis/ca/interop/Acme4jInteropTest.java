@@ -164,6 +164,12 @@ class Acme4jInteropTest {
     assertEquals(Set.of("www.example.test", "api.example.test"), Set.copyOf(names));
     assertTrue(leaf.getSubjectX500Principal().getName().startsWith("CN=www.example.test"), leaf.getSubjectX500Principal().getName());
     validate(order.getCertificate().getCertificateChain());
+
+    // acme4j's revocation (RFC 8555 §7.6), then again: alreadyRevoked.
+    order.getCertificate().revoke(org.shredzone.acme4j.RevocationReason.SUPERSEDED);
+    AcmeServerException again = assertThrows(AcmeServerException.class,
+        () -> order.getCertificate().revoke(org.shredzone.acme4j.RevocationReason.SUPERSEDED));
+    assertEquals(URI.create("urn:ietf:params:acme:error:alreadyRevoked"), again.getType());
   }
 
   @Test
