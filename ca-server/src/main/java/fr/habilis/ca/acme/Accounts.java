@@ -47,7 +47,7 @@ final class Accounts {
     List<String> contact = contacts(payload.getValue("contact"));
     String thumbprint = SignedRequest.thumbprint(r.jws().jwk);
     Object eab = payload.getValue("externalAccountBinding");
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       var existing = store.accountByThumbprint(c, thumbprint);
       if (existing.isPresent()) {
         return AcmeApi.Reply.json(200, json(existing.get()), urls.account(existing.get().id()));
@@ -116,7 +116,7 @@ final class Accounts {
       throw AcmeProblems.malformed("an account's status can only be set to deactivated");
     }
     List<String> contact = payload.containsKey("contact") ? contacts(payload.getValue("contact")) : null;
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       String actor = "acme-account:" + id;
       if (contact != null) {
         store.updateContact(c, id, contact);
@@ -140,7 +140,7 @@ final class Accounts {
     } catch (NumberFormatException e) {
       throw AcmeProblems.malformed("cursor must be a number");
     }
-    return ctx.db().tx(c -> store.orderIds(c, id, before, PAGE + 1)).map(ids -> {
+    return r.tx(c -> store.orderIds(c, id, before, PAGE + 1)).map(ids -> {
       JsonArray list = new JsonArray();
       ids.stream().limit(PAGE).forEach(o -> list.add(urls.order(o)));
       Map<String, String> headers = ids.size() > PAGE
@@ -170,7 +170,7 @@ final class Accounts {
       throw AcmeProblems.malformed("oldKey is not a JWK");
     }
     String thumbprint = SignedRequest.thumbprint(inner.jwk);
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       var holder = store.accountByThumbprint(c, thumbprint);
       if (holder.isPresent()) {
         throw new Problem(AcmeProblems.PREFIX + "malformed", 409, "the new key already belongs to account "

@@ -6,6 +6,8 @@ import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.revocation.RevocationService;
+import fr.habilis.ca.store.Database;
+import fr.habilis.ca.store.SqlWork;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
@@ -15,7 +17,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The ACME front end (RFC 8555) under {@code /acme}: every POST goes through one pipeline — media
@@ -33,8 +37,62 @@ public final class AcmeApi {
   private final RegistryService registry;
   private Revocations revocations;
 
-  /** One authenticated ACME request: the verified JWS and, for kid requests, the account. */
-  record Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account) {}
+  /**
+   * One authenticated ACME request: the verified JWS and, for kid requests, the account. Its nonce
+   * is spent by the first transaction run through {@link #tx}, together with the request's effect:
+   * a state change and the use of its nonce commit or roll back as one (and one commit, not two).
+   */
+  static final class Signed {
+    private final RoutingContext rc;
+    private final SignedRequest jws;
+    private final AcmeStore.Account account;
+    private final Database db;
+    private final Instant nonceExpires;
+    private final AtomicBoolean nonceSpent = new AtomicBoolean();
+
+    Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account, Database db, Instant nonceExpires) {
+      this.rc = rc;
+      this.jws = jws;
+      this.account = account;
+      this.db = db;
+      this.nonceExpires = nonceExpires;
+    }
+
+    RoutingContext rc() {
+      return rc;
+    }
+
+    SignedRequest jws() {
+      return jws;
+    }
+
+    AcmeStore.Account account() {
+      return account;
+    }
+
+    /** Runs {@code work} in one transaction that also spends the nonce, if no earlier one did. */
+    <T> Future<T> tx(SqlWork<T> work) {
+      return db.tx(c -> {
+        boolean spending = !nonceSpent.get();
+        if (spending && !Nonces.use(c, jws.nonce, nonceExpires)) {
+          throw AcmeProblems.badNonce("the nonce has already been used");
+        }
+        T result = work.run(c);
+        if (spending) nonceSpent.set(true); // set only when the work succeeded: commit follows
+        return result;
+      });
+    }
+
+    /**
+     * Before the response: a request that ran no transaction of its own (or whose transaction
+     * rolled back) spends its nonce now, so that a replay can never get the same answer.
+     */
+    Future<Void> spendNonceIfUnspent() {
+      if (nonceSpent.get()) return Future.succeededFuture();
+      return db.tx(c -> Nonces.use(c, jws.nonce, nonceExpires)).compose(fresh -> fresh ? Future.succeededFuture()
+          : Future.failedFuture(AcmeProblems.badNonce("the nonce has already been used")));
+    }
+  }
 
   /** A resource's answer. */
   record Reply(int status, Object body, Map<String, String> headers) {
@@ -140,20 +198,33 @@ public final class AcmeApi {
       if (expires == null) throw AcmeProblems.badNonce("the nonce is unknown or expired");
       long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
       if (jws.kid != null && accountId < 0) throw AcmeProblems.accountDoesNotExist("no account " + jws.kid);
-      ctx.db().tx(c -> {
-            if (!Nonces.use(c, jws.nonce, expires)) throw AcmeProblems.badNonce("the nonce has already been used");
-            AcmeStore.Account account = null;
-            if (jws.kid != null) {
-              account = store.accountById(c, accountId)
+      // The signature is checked off the event loop: with the account's stored key (a read-only
+      // transaction) or with the request's own key.
+      Future<AcmeStore.Account> verified = jws.kid != null
+          ? ctx.db().tx(c -> {
+              AcmeStore.Account account = store.accountById(c, accountId)
                   .orElseThrow(() -> AcmeProblems.accountDoesNotExist("no account " + jws.kid));
               if (!account.isValid()) throw AcmeProblems.unauthorized("account " + jws.kid + " is " + account.status());
               jws.verify(account.jwk());
-            } else {
+              return account;
+            })
+          : ctx.signers().executeBlocking(() -> {
               jws.verify(jws.jwk);
+              return null;
+            }, false);
+      verified.compose(account -> {
+            Signed signed = new Signed(rc, jws, account, ctx.db(), expires);
+            Future<Reply> reply;
+            try {
+              reply = resource.handle(signed);
+            } catch (RuntimeException e) {
+              reply = Future.failedFuture(e);
             }
-            return account;
+            // A refused request keeps its own problem even if its nonce turns out to be spent.
+            return reply.transform(done -> signed.spendNonceIfUnspent().transform(spent -> done.failed()
+                ? Future.<Reply>failedFuture(done.cause())
+                : spent.failed() ? Future.<Reply>failedFuture(spent.cause()) : Future.succeededFuture(done.result())));
           })
-          .compose(account -> resource.handle(new Signed(rc, jws, account)))
           .onSuccess(reply -> send(rc, reply))
           .onFailure(rc::fail);
     });

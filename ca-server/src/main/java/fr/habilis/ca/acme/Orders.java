@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
 
@@ -64,7 +65,7 @@ final class Orders {
     long accountId = r.account().id();
     Instant now = ctx.clock().instant();
     Duration window = ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW);
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       int perAccount = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_ACCOUNT);
       if (store.countOrders(c, "account_id", accountId, now.minus(window)) >= perAccount) {
         throw AcmeProblems.rateLimited("at most " + perAccount + " orders per account every " + window.toMinutes() + " minutes");
@@ -93,7 +94,7 @@ final class Orders {
     List<Identifier> ids = Identifiers.read(new JsonArray().add(j));
     Profile profile = profile(payload.getValue("profile"), ids);
     Instant now = ctx.clock().instant();
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       allow(registry.decide(c, r.account().adminId(), profile, ids));
       Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
       long id = store.insertAuthorization(c, r.account().id(), null, ids.get(0), expires, now);
@@ -106,7 +107,7 @@ final class Orders {
   Future<AcmeApi.Reply> order(AcmeApi.Signed r) {
     long id = pathId(r, "order");
     if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("read an order with POST-as-GET (empty payload)");
-    return ctx.db().tx(c -> ownOrder(c, r, id)).map(o -> {
+    return r.tx(c -> ownOrder(c, r, id)).map(o -> {
       Map<String, String> headers = "processing".equals(o.status()) ? Map.of("Retry-After", "1") : Map.of();
       return new AcmeApi.Reply(200, json(o, ctx.clock().instant()), headers);
     });
@@ -123,7 +124,7 @@ final class Orders {
       }
       deactivate = true;
     }
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
       AcmeStore.Authorization a = store.authorization(c, id).filter(x -> x.accountId() == r.account().id())
           .orElseThrow(() -> AcmeProblems.notFound("authorization"));
       if (deactivate) {
@@ -159,7 +160,7 @@ final class Orders {
     }
     checkNotAccountKey(csr, r.account().jwk());
     Instant now = ctx.clock().instant();
-    return ctx.db().tx(c -> {
+    return r.tx(c -> {
           AcmeStore.Order o = ownOrder(c, r, id);
           if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
             throw AcmeProblems.orderNotReady("order is " + displayStatus(o, now) + ", not ready");
@@ -185,12 +186,15 @@ final class Orders {
   }
 
   private Future<AcmeApi.Reply> issue(long orderId, IssuanceRequest request) {
-    return issuance.issue(request)
-        .compose(cert -> ctx.db().tx(c -> {
+    AtomicReference<AcmeApi.Reply> reply = new AtomicReference<>();
+    // The order becomes valid in the transaction that stores the certificate: no crash can leave
+    // a certificate without its order, or an order stuck in processing after its certificate.
+    return issuance.issue(request, (c, serial) -> {
           Instant now = ctx.clock().instant();
-          store.completeOrder(c, orderId, cert.serialHex(), now);
-          return AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), now));
-        }))
+          store.completeOrder(c, orderId, serial, now);
+          reply.set(AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), now)));
+        })
+        .map(cert -> reply.get())
         .recover(err -> {
           Problem problem;
           if (err instanceof CsrRejected rejected) {
@@ -215,7 +219,7 @@ final class Orders {
   Future<AcmeApi.Reply> certificate(AcmeApi.Signed r) {
     String serial = r.rc().pathParam("serial");
     if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("download a certificate with POST-as-GET (empty payload)");
-    return ctx.db().tx(c -> certificates.findBySerial(c, serial)
+    return r.tx(c -> certificates.findBySerial(c, serial)
             .filter(cert -> cert.accountId() != null && cert.accountId() == r.account().id())
             .orElseThrow(() -> AcmeProblems.notFound("certificate")))
         .map(cert -> {

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -48,7 +49,17 @@ public final class IssuanceService {
     return CsrPolicy.parse(der);
   }
 
+  /** Work committed with the new certificate (e.g. the ACME order becoming valid), so neither exists without the other. */
+  @FunctionalInterface
+  public interface WithCertificate {
+    void run(Connection c, String serialHex) throws Exception;
+  }
+
   public Future<IssuedCertificate> issue(IssuanceRequest request) {
+    return issue(request, (c, serial) -> {});
+  }
+
+  public Future<IssuedCertificate> issue(IssuanceRequest request, WithCertificate alsoInStoringTransaction) {
     Profile profile = Profiles.get(request.profile());
     X500Name subject;
     try {
@@ -60,19 +71,20 @@ public final class IssuanceService {
     }
     IssuingCa issuer = ctx.ca().issuing(profile.caId());
     return ctx.signers().executeBlocking(() -> csrPolicy.check(request.csrDer()), false)
-        .compose(csr -> ctx.db().tx(c -> {
+        .compose(csr -> serials.reserve(ctx.db(), issuer.id(), ctx.clock(), c -> {
+              // Refused keys fail here, before a serial is spent on them.
               csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
-              return csr;
-            }))
-        .compose(csr -> serials.reserve(ctx.db(), issuer.id(), ctx.clock())
+              return null;
+            })
             .compose(serial -> ctx.signers().executeBlocking(() -> builder.build(
                 new CertificateBuilder.Leaf(profile, subject, csr.subjectPublicKeyInfo(), csr.algorithm(),
                     request.dnsNames(), request.emails()),
                 issuer, serial, ctx.clock().instant()), false))
-            .compose(cert -> store(request, profile, issuer, csr, cert)));
+            .compose(cert -> store(request, profile, issuer, csr, cert, alsoInStoringTransaction)));
   }
 
-  private Future<IssuedCertificate> store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr, X509Certificate cert) {
+  private Future<IssuedCertificate> store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
+      X509Certificate cert, WithCertificate also) {
     String serialHex = SerialNumbers.toHex(cert.getSerialNumber());
     X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
     byte[] der;
@@ -92,6 +104,7 @@ public final class IssuanceService {
       ctx.audit().append(c, actor(request), "certificate.issued", serialHex, details(request, row));
       csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
       repository.insert(c, row, ctx.clock().instant());
+      also.run(c, serialHex);
       return new IssuedCertificate(serialHex, cert, chain(cert, issuer));
     });
   }

@@ -2,6 +2,7 @@ package fr.habilis.ca.issuance;
 
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.Database;
+import fr.habilis.ca.store.SqlWork;
 import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -46,17 +47,23 @@ public final class SerialNumbers {
 
   /** Draws a serial and commits it in {@code serials} (own transaction); retries on duplicates. */
   public Future<BigInteger> reserve(Database db, String caId, Clock clock) {
-    return reserve(db, caId, clock, 1);
+    return reserve(db, caId, clock, c -> null);
   }
 
-  private Future<BigInteger> reserve(Database db, String caId, Clock clock, int attempt) {
+  /** Same, running {@code check} first in the reserving transaction (one commit instead of two). */
+  public Future<BigInteger> reserve(Database db, String caId, Clock clock, SqlWork<?> check) {
+    return reserve(db, caId, clock, check, 1);
+  }
+
+  private Future<BigInteger> reserve(Database db, String caId, Clock clock, SqlWork<?> check, int attempt) {
     BigInteger serial = draw();
     return db.tx(c -> {
+          check.run(c);
           repository.reserveSerial(c, toHex(serial), caId, clock.instant());
           return serial;
         })
         .recover(e -> CertificateRepository.isDuplicate(e) && attempt < MAX_ATTEMPTS
-            ? reserve(db, caId, clock, attempt + 1)
+            ? reserve(db, caId, clock, check, attempt + 1)
             : Future.failedFuture(e));
   }
 

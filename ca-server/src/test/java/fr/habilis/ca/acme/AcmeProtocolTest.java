@@ -159,6 +159,21 @@ class AcmeProtocolTest {
   }
 
   @Test
+  void aReplayedNewOrderIsRefusedAndCreatesNothing() throws Exception {
+    RawAcmeClient c = account();
+    String signed = c.sign(c.url("newOrder"), order("replay.example.test"), false, c.freshNonce());
+    assertEquals(201, c.send(c.url("newOrder"), signed, "application/jose+json").statusCode());
+    problem(c.send(c.url("newOrder"), signed, "application/jose+json"), 400, "badNonce");
+    long account = Long.parseLong(c.accountUrl.substring(c.accountUrl.lastIndexOf('/') + 1));
+    assertEquals(1L, (long) server.context().db().txBlocking(conn -> {
+      try (ResultSet rs = conn.createStatement().executeQuery("SELECT COUNT(*) FROM acme_orders WHERE account_id = " + account)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }), "the nonce is spent in the transaction that created the order");
+  }
+
+  @Test
   void theSignedUrlMustBeTheRequestUrl() throws Exception {
     RawAcmeClient c = account();
     problem(c.send(c.url("newOrder"), c.sign(c.accountUrl, order("www.example.test"), false, c.freshNonce()),
