@@ -104,7 +104,7 @@ final class Demo {
     String first = demo.getJsonArray("structures").getJsonObject(0).getString("domain");
     b.append("  try             REQUESTS_CA_BUNDLE=").append(ctx.config().dataDir().resolve("certs").resolve("root.pem"))
         .append(" certbot certonly --server ").append(ctx.endpoints().directoryUrl())
-        .append(" --eab-kid ").append(a.getString("eabKid")).append(" --eab-hmac-key ").append(a.getString("eabHmacKey"))
+        .append(" --eab-kid=").append(a.getString("eabKid")).append(" --eab-hmac-key=").append(a.getString("eabHmacKey"))
         .append(" --standalone -d www.").append(first).append('\n');
     b.append("  saved in        ").append(file);
     return b.toString();

@@ -98,7 +98,7 @@ class CertbotInteropTest {
     List<String> cmd = new ArrayList<>(List.of(CERTBOT, "certonly", "--non-interactive", "--agree-tos",
         "--no-eff-email", "-m", "admin@example.test",
         "--server", server.endpoints().directoryUrl(),
-        "--eab-kid", credential.eabKid(), "--eab-hmac-key", credential.eabHmacKey(),
+        "--eab-kid=" + credential.eabKid(), "--eab-hmac-key=" + credential.eabHmacKey(),
         "--manual", "--preferred-challenges", "http", "--manual-auth-hook", hook.toString(),
         "--config-dir", work.resolve("config").toString(), "--work-dir", work.resolve("work").toString(),
         "--logs-dir", work.resolve("logs").toString()));
