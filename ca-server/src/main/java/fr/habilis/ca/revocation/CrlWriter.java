@@ -10,6 +10,7 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import org.bouncycastle.asn1.x509.CRLNumber;
@@ -27,18 +28,28 @@ final class CrlWriter {
   private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter GENERALIZED = DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Instant UTC_TIME_END = Instant.parse("2050-01-01T00:00:00Z");
-  private final ByteArrayOutputStream entries = new ByteArrayOutputStream(1 << 16);
+  /** Extensions { Extension { reasonCode, OCTET STRING { ENUMERATED … } } }, the reason's value byte to follow. */
+  private static final byte[] REASON_PREFIX = {0x30, 0x0C, 0x30, 0x0A, 0x06, 0x03, 0x55, 0x1D, 0x15, 0x04, 0x03, 0x0A, 0x01};
+  private final Entries entries = new Entries();
+  private final byte[] time = new byte[17];
   private int count;
 
   /** Appends one revoked certificate: serial, revocation date and, unless unspecified, its reason code. */
   void add(BigInteger serial, Instant revokedAt, int reason) {
-    byte[] serialDer = tlv(0x02, serial.toByteArray());
-    byte[] date = time(revokedAt);
-    byte[] ext = reason == 0 ? new byte[0] : reasonExtension(reason);
-    writeHeader(entries, 0x30, serialDer.length + date.length + ext.length);
-    entries.writeBytes(serialDer);
-    entries.writeBytes(date);
-    entries.writeBytes(ext);
+    byte[] serialBytes = serial.toByteArray();
+    int timeLength = writeTime(revokedAt, time);
+    int serialField = 2 + serialBytes.length; // serials are at most 20 bytes: short-form lengths throughout
+    int length = serialField + timeLength + (reason == 0 ? 0 : REASON_PREFIX.length + 1);
+    entries.write(0x30);
+    entries.write(length);
+    entries.write(0x02);
+    entries.write(serialBytes.length);
+    entries.write(serialBytes, 0, serialBytes.length);
+    entries.write(time, 0, timeLength);
+    if (reason != 0) {
+      entries.write(REASON_PREFIX, 0, REASON_PREFIX.length);
+      entries.write(reason);
+    }
     count++;
   }
 
@@ -73,7 +84,7 @@ final class CrlWriter {
     signer.update(tbsHeader.toByteArray());
     signer.update(prefix.toByteArray());
     signer.update(revokedHeader.toByteArray());
-    if (count > 0) signer.update(entries.toByteArray());
+    if (count > 0) entries.updateSigner(signer); // no copy of tens of MB
     signer.update(extensions);
     byte[] signature = signer.sign();
     byte[] bitString = new byte[signature.length + 1]; // no unused bits
@@ -93,14 +104,47 @@ final class CrlWriter {
     return out.toByteArray();
   }
 
+  /** The entries' bytes, handed to the signer in place. */
+  private static final class Entries extends ByteArrayOutputStream {
+    Entries() {
+      super(1 << 16);
+    }
+
+    void updateSigner(Signature signer) throws java.security.SignatureException {
+      signer.update(buf, 0, count);
+    }
+  }
+
   /** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
   static byte[] time(Instant t) {
     return t.isBefore(UTC_TIME_END) ? tlv(0x17, ascii(UTC_TIME.format(t))) : tlv(0x18, ascii(GENERALIZED.format(t)));
   }
 
-  private static byte[] reasonExtension(int reason) {
-    // Extensions { Extension { reasonCode, OCTET STRING { ENUMERATED reason } } }
-    return new byte[] {0x30, 0x0C, 0x30, 0x0A, 0x06, 0x03, 0x55, 0x1D, 0x15, 0x04, 0x03, 0x0A, 0x01, (byte) reason};
+  /**
+   * The DER time into {@code out}, digits computed rather than formatted (this runs once per CRL
+   * entry); returns its length. Same rule as {@link #time}.
+   */
+  static int writeTime(Instant t, byte[] out) {
+    LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+    boolean utc = t.isBefore(UTC_TIME_END);
+    int i = 0;
+    out[i++] = (byte) (utc ? 0x17 : 0x18);
+    out[i++] = (byte) (utc ? 13 : 15);
+    if (!utc) i = two(out, i, d.getYear() / 100);
+    i = two(out, i, d.getYear() % 100);
+    i = two(out, i, d.getMonthValue());
+    i = two(out, i, d.getDayOfMonth());
+    i = two(out, i, d.getHour());
+    i = two(out, i, d.getMinute());
+    i = two(out, i, d.getSecond());
+    out[i++] = 'Z';
+    return i;
+  }
+
+  private static int two(byte[] out, int i, int value) {
+    out[i] = (byte) ('0' + value / 10);
+    out[i + 1] = (byte) ('0' + value % 10);
+    return i + 2;
   }
 
   private static byte[] ascii(String s) {

@@ -114,6 +114,15 @@ public final class RevocationService {
       ps.setString(3, cert.serialHex());
       if (ps.executeUpdate() != 1) return false;
     }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO revoked_certificates (ca_id, serial, revoked_at, reason,"
+        + " not_after) VALUES (?, ?, ?, ?, ?)")) {
+      ps.setString(1, cert.caId());
+      ps.setString(2, cert.serialHex());
+      ps.setObject(3, utc(now));
+      ps.setInt(4, reason.code());
+      ps.setObject(5, utc(cert.notAfter()));
+      ps.executeUpdate();
+    }
     if (reason == RevocationReason.KEY_COMPROMISE) {
       certificates.blockKey(c, cert.keyHash(), "keyCompromise of " + cert.serialHex(), now);
     }
