@@ -6,13 +6,9 @@
 #   ENTRIES=200000 CA_KEY=EC-P384 bench/crl.sh
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
-MVN="${MVN:-mvn}"
+. bench/common.sh
 ENTRIES="${ENTRIES:-1000000}"
-mvn_run() { "$MVN" -q -B -o "$@" 2>/dev/null || "$MVN" -q -B "$@"; }
-mvn_run -f ../pom.xml -pl ca-server test-compile
-mvn_run org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+build test-compile
 OUT="$(mktemp -d /tmp/habilis-crl.XXXXXX)"
 trap 'rm -rf "$OUT"' EXIT INT TERM
 java -Xmx512m -cp "$CP" fr.habilis.ca.revocation.CrlScale "$ENTRIES" "${CA_KEY:-RSA-4096}" "${RUNS:-3}" "$OUT"

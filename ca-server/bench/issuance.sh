@@ -5,12 +5,7 @@
 # or one benchmark only:  bench/issuance.sh IssuanceBenchmark -p caKey=EC-P384
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
-MVN="${MVN:-mvn}"
-# Offline first (the machine's ~/.m2 usually has everything), online if a plugin is missing.
-mvn_run() { "$MVN" -q -B -o "$@" 2>/dev/null || "$MVN" -q -B "$@"; }
-mvn_run -f ../pom.xml -pl ca-server test-compile
-mvn_run org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
-CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+. bench/common.sh
+build test-compile
 if [ "$#" -eq 0 ]; then set -- 'fr.habilis.ca.bench.*'; fi
 exec java -cp "$CP" org.openjdk.jmh.Main "$@"

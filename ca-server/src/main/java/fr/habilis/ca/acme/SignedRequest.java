@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * A JWS-signed ACME request (RFC 8555 §6.2) in flattened JSON serialization: its protected
@@ -31,7 +30,7 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 final class SignedRequest {
   static final List<String> ALGORITHMS = List.of("RS256", "PS256", "ES256", "ES384", "EdDSA");
   private static final Set<String> MEMBERS = Set.of("protected", "payload", "signature");
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+  private static final java.security.Provider BC = fr.habilis.ca.issuance.CryptoProviders.BC;
 
   final JWSObject jws;
   final String nonce;

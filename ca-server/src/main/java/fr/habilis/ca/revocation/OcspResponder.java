@@ -4,7 +4,6 @@ import static fr.habilis.ca.store.Sql.instant;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
-import fr.habilis.ca.issuance.CryptoProviders;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.IssuingCa;
 import io.vertx.core.Future;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -32,26 +30,12 @@ import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
 import org.bouncycastle.asn1.oiw.OIWObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
-import org.bouncycastle.cert.ocsp.BasicOCSPResp;
-import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.CertificateID;
-import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPReq;
-import org.bouncycastle.cert.ocsp.OCSPResp;
-import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.Req;
-import org.bouncycastle.cert.ocsp.RespID;
-import org.bouncycastle.cert.ocsp.RevokedStatus;
-import org.bouncycastle.cert.ocsp.UnknownStatus;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.DigestCalculator;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -71,7 +55,7 @@ public final class OcspResponder {
   private final ServerContext ctx;
   /** "hashOid/nameHash/keyHash" → CA id, for both accepted hash algorithms. */
   private final Map<String, String> issuers = new HashMap<>();
-  private final Map<String, RespID> responderIds = new HashMap<>();
+  private final Map<String, OcspSigner> signers = new HashMap<>();
   private final Map<String, Cached> byCertificate = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, String> byRequest = new ConcurrentHashMap<>();
   private final int maxEntries;
@@ -92,7 +76,6 @@ public final class OcspResponder {
     this.ctx = ctx;
     this.maxEntries = ctx.config().getInt(Setting.OCSP_CACHE_ENTRIES);
     try {
-      var digests = new JcaDigestCalculatorProviderBuilder().build();
       for (IssuingCa ca : ctx.ca().issuingCas()) {
         String caId = ca.id();
         X509CertificateHolder holder = new JcaX509CertificateHolder(ca.certificate());
@@ -102,8 +85,7 @@ public final class OcspResponder {
           byte[] keyHash = md.digest(holder.getSubjectPublicKeyInfo().getPublicKeyData().getBytes());
           issuers.put(issuerKey(oid, nameHash, keyHash), caId);
         }
-        DigestCalculator sha1 = digests.get(CertificateID.HASH_SHA1);
-        responderIds.put(caId, new RespID(SubjectPublicKeyInfo.getInstance(ca.ocspCertificate().getPublicKey().getEncoded()), sha1));
+        signers.put(caId, new OcspSigner(ca));
       }
     } catch (Exception e) {
       throw new IllegalStateException("cannot prepare the OCSP responder", e);
@@ -155,21 +137,24 @@ public final class OcspResponder {
       }
     }
     long epoch = revocations.get();
-    return ctx.db().tx(c -> {
-          List<Status> statuses = new ArrayList<>();
-          for (CertificateID id : ids) statuses.add(status(c, ca, id.getSerialNumber()));
-          return statuses;
-        })
-        .compose(statuses -> ctx.signers().executeBlocking(() -> {
+    // Status read and signature in one worker task: the status is read at the moment of signing
+    // (a nonce asks for freshness: never from this instance's cache, which another instance's
+    // revocation does not reach at once).
+    return ctx.signers().executeBlocking(() -> {
+          List<Status> read = ctx.db().txBlocking(c -> {
+            List<Status> statuses = new ArrayList<>(ids.size());
+            for (CertificateID id : ids) statuses.add(status(c, ca, id.getSerialNumber()));
+            return statuses;
+          });
           Instant now = ctx.clock().instant();
-          byte[] der = sign(ca, ids, statuses, nonce, now);
-          if (cacheable && statuses.get(0).known() && epoch == revocations.get()) {
+          byte[] der = sign(ca, ids, read, nonce, now);
+          if (cacheable && read.get(0).known() && epoch == revocations.get()) {
             Cached cached = cache(ca, ids.get(0), der, now);
             remember(request, cached == null ? null : certKey(ca, ids.get(0)));
             return new Answer(der, cached);
           }
           return new Answer(der, null);
-        }, false))
+        }, false)
         .recover(err -> Future.succeededFuture(new Answer(INTERNAL_ERROR, null)));
   }
 
@@ -241,23 +226,7 @@ public final class OcspResponder {
   }
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
-    IssuingCa ca = ctx.ca().issuing(caId);
-    Instant nextUpdate = now.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY));
-    BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(responderIds.get(caId));
-    for (int i = 0; i < ids.size(); i++) {
-      Status s = statuses.get(i);
-      CertificateStatus status = !s.known() ? new UnknownStatus()
-          : s.revoked() ? new RevokedStatus(Date.from(s.revokedAt()), s.reason() == 0 ? CRLReason.unspecified : s.reason())
-          : CertificateStatus.GOOD;
-      b.addResponse(ids.get(i), status, Date.from(now), s.known() ? Date.from(nextUpdate) : null, null);
-    }
-    if (nonce != null) b.setResponseExtensions(new Extensions(nonce));
-    ContentSigner signer = new JcaContentSignerBuilder("SHA256withECDSA")
-        .setProvider(CryptoProviders.forAlgorithm(ca.ocspKey().getAlgorithm())).build(ca.ocspKey());
-    BasicOCSPResp basic = b.build(signer, new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.ocspCertificate())},
-        Date.from(now));
-    OCSPResp resp = new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, basic);
-    return resp.getEncoded();
+    return signers.get(caId).sign(ids, statuses, nonce, now, now.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY)));
   }
 
   private Cached cache(String caId, CertificateID id, byte[] der, Instant now) throws Exception {

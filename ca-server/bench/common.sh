@@ -1,0 +1,31 @@
+# Shared by the bench scripts (sourced, not run): build, test classpath, and a server on free
+# loopback ports with a fresh data directory.
+MVN="${MVN:-mvn}"
+
+# Offline first (the machine's ~/.m2 usually has everything), online if a plugin is missing.
+mvn_run() { "$MVN" -q -B -o "$@" >/dev/null 2>&1 || "$MVN" -q -B "$@"; }
+
+# build GOAL: runs GOAL (package or test-compile) for ca-server and sets CP to the test classpath.
+build() {
+  mvn_run -f ../pom.xml -pl ca-server -DskipTests "$1"
+  mvn_run org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+  CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
+}
+
+# start_server [VAR=value ...]: starts the packaged jar with a fresh data directory ($DATA, log in
+# $DATA.log) and extra environment, sets SERVER to its pid, stops it and cleans up on exit, and
+# returns once it has written endpoints.json.
+start_server() {
+  DATA="$(mktemp -d /tmp/habilis-bench.XXXXXX)"
+  env HABILIS_DATA_DIR="$DATA" HABILIS_HTTPS_PORT=0 HABILIS_HTTP_PORT=0 "$@" \
+    java ${SERVER_JAVA_OPTS:-} -jar target/habilis-ca-server.jar >"$DATA.log" 2>&1 &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$DATA" "$DATA.log" "$DATA.req"' EXIT INT TERM
+  i=0
+  until [ -s "$DATA/endpoints.json" ]; do
+    i=$((i + 1))
+    if [ $i -gt 600 ] || ! kill -0 $SERVER 2>/dev/null; then echo "server did not start:"; cat "$DATA.log"; exit 1; fi
+    sleep 0.2
+  done
+}

@@ -1,0 +1,75 @@
+package fr.habilis.ca.revocation;
+
+import fr.habilis.ca.issuance.CryptoProviders;
+import fr.habilis.ca.pki.IssuingCa;
+import java.security.PrivateKey;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
+import org.bouncycastle.cert.ocsp.BasicOCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.CertificateID;
+import org.bouncycastle.cert.ocsp.CertificateStatus;
+import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
+import org.bouncycastle.cert.ocsp.RespID;
+import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.cert.ocsp.UnknownStatus;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+/**
+ * Signs OCSP responses for one issuing CA with its delegated OCSP key. Everything that does not
+ * depend on the request (responder id, certificate chain, the signature engine) is prepared once:
+ * a nonce response then costs one response build and one signature.
+ */
+final class OcspSigner {
+  private final RespID responderId;
+  private final X509CertificateHolder[] chain;
+  /** A ContentSigner is a stateful stream over a Signature: one per signing thread, reused. */
+  private final ThreadLocal<ContentSigner> signers;
+
+  OcspSigner(IssuingCa ca) throws Exception {
+    this.responderId = new RespID(SubjectPublicKeyInfo.getInstance(ca.ocspCertificate().getPublicKey().getEncoded()),
+        new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1));
+    this.chain = new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.ocspCertificate())};
+    PrivateKey key = ca.ocspKey();
+    String algorithm = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    JcaContentSignerBuilder builder = new JcaContentSignerBuilder(algorithm)
+        .setProvider(CryptoProviders.forAlgorithm(key.getAlgorithm()));
+    builder.build(key); // fail at start, not at the first request, if the key cannot sign
+    this.signers = ThreadLocal.withInitial(() -> {
+      try {
+        return builder.build(key);
+      } catch (OperatorCreationException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  RespID responderId() {
+    return responderId;
+  }
+
+  /** A complete, DER-encoded OCSPResponse (status successful) for these certificates. */
+  byte[] sign(List<CertificateID> ids, List<OcspResponder.Status> statuses, Extension nonce, Instant now, Instant nextUpdate)
+      throws Exception {
+    BasicOCSPRespBuilder b = new BasicOCSPRespBuilder(responderId);
+    Date thisUpdate = Date.from(now);
+    for (int i = 0; i < ids.size(); i++) {
+      OcspResponder.Status s = statuses.get(i);
+      CertificateStatus status = !s.known() ? new UnknownStatus()
+          : s.revoked() ? new RevokedStatus(Date.from(s.revokedAt()), s.reason() == 0 ? CRLReason.unspecified : s.reason())
+          : CertificateStatus.GOOD;
+      b.addResponse(ids.get(i), status, thisUpdate, s.known() ? Date.from(nextUpdate) : null, null);
+    }
+    if (nonce != null) b.setResponseExtensions(new Extensions(nonce));
+    return new OCSPRespBuilder().build(OCSPRespBuilder.SUCCESSFUL, b.build(signers.get(), chain, thisUpdate)).getEncoded();
+  }
+}
