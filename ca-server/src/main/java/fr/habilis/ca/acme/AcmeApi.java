@@ -248,8 +248,8 @@ public final class AcmeApi {
     if (readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
     h.add("Link", "<" + urls.directory() + ">;rel=\"index\"");
     h.set("Cache-Control", "no-store");
-    if (rc.failure() instanceof Problem p && p.type().endsWith(":rateLimited") && !h.contains("Retry-After")) {
-      h.set("Retry-After", Long.toString(ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW).toSeconds()));
+    if (rc.failure() instanceof Problem p && p.retryAfter() != null && !h.contains("Retry-After")) {
+      h.set("Retry-After", Long.toString(Math.max(1, (p.retryAfter().toMillis() + 999) / 1000)));
     }
   }
 }

@@ -55,8 +55,9 @@ final class AcmeProblems {
     return new Problem(PREFIX + "rejectedIdentifier", 403, detail, subproblems, null);
   }
 
-  static Problem rateLimited(String detail) {
-    return of("rateLimited", 429, detail);
+  /** rateLimited, with the Retry-After the limit computed (RFC 8555 §6.6). */
+  static Problem rateLimited(String detail, java.time.Duration retryAfter) {
+    return of("rateLimited", 429, detail).retryAfter(retryAfter);
   }
 
   static Problem serverInternal() {

@@ -205,18 +205,6 @@ final class AcmeStore {
     return ids;
   }
 
-  int countOrders(Connection c, String column, Object value, Instant since) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM acme_orders WHERE " + column + " = ?"
-        + " AND created_at > ?")) {
-      ps.setObject(1, value);
-      ps.setObject(2, utc(since));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
-  }
-
   Optional<Authorization> authorization(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, order_id, identifier_type, identifier_value,"
         + " status, expires_at FROM acme_authorizations WHERE id = ?")) {

@@ -67,15 +67,17 @@ final class Orders {
     Duration window = ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW);
     return r.tx(c -> {
       int perAccount = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_ACCOUNT);
-      if (store.countOrders(c, "account_id", accountId, now.minus(window)) >= perAccount) {
-        throw AcmeProblems.rateLimited("at most " + perAccount + " orders per account every " + window.toMinutes() + " minutes");
+      Duration wait = RateLimits.take(c, "account:" + accountId, perAccount, window, now);
+      if (wait != null) {
+        throw AcmeProblems.rateLimited("at most " + perAccount + " new orders per " + window + " for this account", wait);
       }
       Decision.Allow allow = allow(registry.decide(c, r.account().adminId(), profile, ids));
       String structure = allow.structure().nationalId();
       int perStructure = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_STRUCTURE);
-      if (store.countOrders(c, "structure_id", structure, now.minus(window)) >= perStructure) {
-        throw AcmeProblems.rateLimited("at most " + perStructure + " orders for structure " + structure + " every "
-            + window.toMinutes() + " minutes");
+      wait = RateLimits.take(c, "structure:" + structure, perStructure, window, now);
+      if (wait != null) {
+        throw AcmeProblems.rateLimited("at most " + perStructure + " new orders per " + window + " for structure "
+            + structure, wait);
       }
       Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
       long id = store.insertOrder(c, accountId, profile.name().name(), ids, structure, allow.habilitation().reference(),

@@ -14,6 +14,7 @@ public final class Problem extends RuntimeException {
   private final int status;
   private final List<JsonObject> subproblems;
   private final JsonObject extra;
+  private java.time.Duration retryAfter;
 
   public Problem(String type, int status, String detail) {
     this(type, status, detail, List.of(), new JsonObject());
@@ -46,6 +47,16 @@ public final class Problem extends RuntimeException {
   /** Extra members added to the document (e.g. {@code algorithms}, {@code invalidFields}). */
   public JsonObject extra() {
     return extra;
+  }
+
+  /** When the client may try again (sent as Retry-After, rounded up to whole seconds). */
+  public Problem retryAfter(java.time.Duration delay) {
+    this.retryAfter = delay;
+    return this;
+  }
+
+  public java.time.Duration retryAfter() {
+    return retryAfter;
   }
 
   public JsonObject toJson() {
