@@ -5,7 +5,8 @@
 # fr.habilis.ca.bench.AcmeLoad against it, then stops it.
 #   bench/acme-load.sh                       # RSA-4096 issuing CAs (the default hierarchy), 20 s per level
 #   CA_KEY=EC-P384 DURATION=10 LEVELS=1,4 bench/acme-load.sh
-# BENCH_SERVER_ENV="HABILIS_X=y ..." passes extra settings to the server (e.g. rate limits).
+# The server's rate limits are raised (a benchmark places thousands of orders per minute for one
+# structure); BENCH_SERVER_ENV="HABILIS_X=y ..." passes extra settings to the server.
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
 . bench/common.sh
@@ -13,6 +14,7 @@ CA_KEY="${CA_KEY:-RSA-4096}"
 LEVELS="${LEVELS:-1,4,16}"
 SECONDS_PER_LEVEL="${DURATION:-20}"
 build package
-start_server HABILIS_CA_KEY_ALGORITHM="$CA_KEY" ${BENCH_SERVER_ENV:-}
+start_server HABILIS_CA_KEY_ALGORITHM="$CA_KEY" HABILIS_RATE_LIMIT_ORDERS_PER_ACCOUNT=100000000 \
+  HABILIS_RATE_LIMIT_ORDERS_PER_STRUCTURE=100000000 ${BENCH_SERVER_ENV:-}
 echo "server ready (CA keys $CA_KEY, data in $DATA); $(nproc) cores shared with the load generator"
 java -cp "$CP" fr.habilis.ca.bench.AcmeLoad "$DATA/endpoints.json" "$LEVELS" "$SECONDS_PER_LEVEL"
