@@ -2,6 +2,7 @@ package fr.habilis.ca.acme;
 
 import fr.habilis.ca.web.Problem;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 
 /** ACME problem documents (RFC 8555 §6.7), each with its HTTP status. */
@@ -56,7 +57,7 @@ final class AcmeProblems {
   }
 
   /** rateLimited, with the Retry-After the limit computed (RFC 8555 §6.6). */
-  static Problem rateLimited(String detail, java.time.Duration retryAfter) {
+  static Problem rateLimited(String detail, Duration retryAfter) {
     return of("rateLimited", 429, detail).retryAfter(retryAfter);
   }
 

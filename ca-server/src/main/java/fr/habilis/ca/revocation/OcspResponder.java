@@ -15,6 +15,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -59,6 +60,9 @@ public final class OcspResponder {
   private final Map<String, Cached> byCertificate = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, String> byRequest = new ConcurrentHashMap<>();
   private final int maxEntries;
+  /** Read once: settings are parsed strings, and these are needed on every request. */
+  private final int maxCertIds;
+  private final Duration validity;
   /** Bumped by every revocation: an answer read from the database before it must not enter the cache. */
   private final AtomicLong revocations = new AtomicLong();
 
@@ -75,6 +79,8 @@ public final class OcspResponder {
   OcspResponder(ServerContext ctx) {
     this.ctx = ctx;
     this.maxEntries = ctx.config().getInt(Setting.OCSP_CACHE_ENTRIES);
+    this.maxCertIds = ctx.config().getInt(Setting.OCSP_MAX_CERT_IDS);
+    this.validity = ctx.config().getDuration(Setting.OCSP_VALIDITY);
     try {
       for (IssuingCa ca : ctx.ca().issuingCas()) {
         String caId = ca.id();
@@ -107,7 +113,7 @@ public final class OcspResponder {
       return Future.succeededFuture(new Answer(MALFORMED, null));
     }
     Req[] items = req.getRequestList();
-    if (items.length == 0 || items.length > ctx.config().getInt(Setting.OCSP_MAX_CERT_IDS)) {
+    if (items.length == 0 || items.length > maxCertIds) {
       return Future.succeededFuture(new Answer(MALFORMED, null));
     }
     String caId = null;
@@ -185,7 +191,7 @@ public final class OcspResponder {
   Future<Void> refreshAging() {
     Instant now = ctx.clock().instant();
     List<Cached> aging = byCertificate.values().stream()
-        .filter(c -> c.nextUpdate().minusMillis(java.time.Duration.between(c.thisUpdate(), c.nextUpdate()).toMillis() / 2)
+        .filter(c -> c.nextUpdate().minusMillis(Duration.between(c.thisUpdate(), c.nextUpdate()).toMillis() / 2)
             .isBefore(now)).toList();
     return resign(aging);
   }
@@ -226,12 +232,12 @@ public final class OcspResponder {
   }
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
-    return signers.get(caId).sign(ids, statuses, nonce, now, now.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY)));
+    return signers.get(caId).sign(ids, statuses, nonce, now, now.plus(validity));
   }
 
   private Cached cache(String caId, CertificateID id, byte[] der, Instant now) throws Exception {
     Instant thisUpdate = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant nextUpdate = thisUpdate.plus(ctx.config().getDuration(Setting.OCSP_VALIDITY));
+    Instant nextUpdate = thisUpdate.plus(validity);
     String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
     Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HTTP_DATE.format(thisUpdate), HTTP_DATE.format(nextUpdate),
         caId, SerialNumbers.toHex(id.getSerialNumber()), id.getHashAlgOID());

@@ -53,10 +53,6 @@ final class OcspSigner {
     });
   }
 
-  RespID responderId() {
-    return responderId;
-  }
-
   /** A complete, DER-encoded OCSPResponse (status successful) for these certificates. */
   byte[] sign(List<CertificateID> ids, List<OcspResponder.Status> statuses, Extension nonce, Instant now, Instant nextUpdate)
       throws Exception {

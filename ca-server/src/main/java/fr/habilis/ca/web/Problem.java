@@ -2,6 +2,7 @@ package fr.habilis.ca.web;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public final class Problem extends RuntimeException {
   private final int status;
   private final List<JsonObject> subproblems;
   private final JsonObject extra;
-  private java.time.Duration retryAfter;
+  private Duration retryAfter;
 
   public Problem(String type, int status, String detail) {
     this(type, status, detail, List.of(), new JsonObject());
@@ -50,12 +51,12 @@ public final class Problem extends RuntimeException {
   }
 
   /** When the client may try again (sent as Retry-After, rounded up to whole seconds). */
-  public Problem retryAfter(java.time.Duration delay) {
+  public Problem retryAfter(Duration delay) {
     this.retryAfter = delay;
     return this;
   }
 
-  public java.time.Duration retryAfter() {
+  public Duration retryAfter() {
     return retryAfter;
   }
 

@@ -131,7 +131,8 @@ public final class AcmeLoad {
     return new Result(all, total, Arrays.stream(errors).sum());
   }
 
-  private static byte[] csr(String name) throws Exception {
+  /** A P-256 CSR for one DNS name (also used by OcspPrep). */
+  static byte[] csr(String name) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     KeyPair kp = g.generateKeyPair();

@@ -6,35 +6,24 @@ import fr.habilis.ca.interop.RaFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
-import java.math.BigInteger;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.ocsp.OCSPObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /**
  * Prepares the OCSP benchmark against a running server: issues one SERV_SSL certificate through
@@ -59,7 +48,7 @@ public final class OcspPrep {
     RawAcmeClient.expect(client.register(credential), 201, "newAccount");
     String name = "www.ocsp-bench.test";
     String pem = client.issue(new JsonObject().put("identifiers", new JsonArray()
-        .add(new JsonObject().put("type", "dns").put("value", name))), csr(name));
+        .add(new JsonObject().put("type", "dns").put("value", name))), AcmeLoad.csr(name));
     List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
         .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
         .map(c -> (X509Certificate) c).toList();
@@ -76,7 +65,7 @@ public final class OcspPrep {
     Files.write(out.resolve("nonce.der"), withNonce);
     Files.writeString(out.resolve("nonce-offset"), Integer.toString(offset));
     System.out.printf("certificate %s issued; OCSP requests of %d and %d bytes written to %s%n",
-        new BigInteger(1, chain.get(0).getSerialNumber().toByteArray()).toString(16), plain.length, withNonce.length, out);
+        chain.get(0).getSerialNumber().toString(16), plain.length, withNonce.length, out);
   }
 
   private static int indexOf(byte[] data, byte[] part) {
@@ -86,17 +75,6 @@ public final class OcspPrep {
       return i;
     }
     throw new IllegalStateException("nonce not found in the request");
-  }
-
-  private static byte[] csr(String name) throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair kp = g.generateKeyPair();
-    ExtensionsGenerator ext = new ExtensionsGenerator();
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
-    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
-        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
   }
 
   private OcspPrep() {}
