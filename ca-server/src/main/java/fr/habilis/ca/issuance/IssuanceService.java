@@ -3,13 +3,13 @@ package fr.habilis.ca.issuance;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.CsrPolicy.CheckedCsr;
 import fr.habilis.ca.pki.IssuingCa;
-import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
+import fr.habilis.ca.store.CertificateRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -19,13 +19,13 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * Issues a certificate for an authorised request. Each step runs where it belongs so that the
- * event loop never blocks:
+ * Issues a certificate for an authorised request, in one task on {@code ctx.signers()} (the event
+ * loop never blocks, and no step waits for a thread of another pool to wake up):
  * <ol>
- *   <li>CSR checks (parse, key policy, proof of possession) on {@code ctx.signers()};
- *   <li>blocked / in-use key checks in a read transaction;
- *   <li>serial reservation, committed in its own transaction <em>before</em> signing;
- *   <li>building and signing on {@code ctx.signers()};
+ *   <li>CSR checks (parse, key policy, proof of possession);
+ *   <li>blocked / in-use key checks and the serial reservation, committed in one transaction
+ *       <em>before</em> signing;
+ *   <li>building and signing;
  *   <li>storing the certificate and its audit entry in one transaction.
  * </ol>
  * Fails with {@link CsrRejected} for a refused CSR and {@link IllegalArgumentException} for a
@@ -70,34 +70,29 @@ public final class IssuanceService {
       return Future.failedFuture(e);
     }
     IssuingCa issuer = ctx.ca().issuing(profile.caId());
-    return ctx.signers().executeBlocking(() -> csrPolicy.check(request.csrDer()), false)
-        .compose(csr -> serials.reserve(ctx.db(), issuer.id(), ctx.clock(), c -> {
-              // Refused keys fail here, before a serial is spent on them.
-              csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
-              return null;
-            })
-            .compose(serial -> ctx.signers().executeBlocking(() -> builder.build(
-                new CertificateBuilder.Leaf(profile, subject, csr.subjectPublicKeyInfo(), csr.algorithm(),
-                    request.dnsNames(), request.emails()),
-                issuer, serial, ctx.clock().instant()), false))
-            .compose(cert -> store(request, profile, issuer, csr, cert, alsoInStoringTransaction)));
+    return ctx.signers().executeBlocking(() -> {
+      CheckedCsr csr = csrPolicy.check(request.csrDer());
+      BigInteger serial = serials.reserve(ctx.db(), issuer.id(), ctx.clock(), c -> {
+        // Refused keys fail here, before a serial is spent on them.
+        csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
+        return null;
+      });
+      X509Certificate cert = builder.build(new CertificateBuilder.Leaf(profile, subject, csr.subjectPublicKeyInfo(),
+          csr.algorithm(), request.dnsNames(), request.emails()), issuer, serial, ctx.clock().instant());
+      return store(request, profile, issuer, csr, cert, alsoInStoringTransaction);
+    }, false);
   }
 
-  private Future<IssuedCertificate> store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
-      X509Certificate cert, WithCertificate also) {
+  private IssuedCertificate store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
+      X509Certificate cert, WithCertificate also) throws Exception {
     String serialHex = SerialNumbers.toHex(cert.getSerialNumber());
     X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-    byte[] der;
-    try {
-      der = cert.getEncoded();
-    } catch (CertificateEncodingException e) {
-      return Future.failedFuture(e);
-    }
+    byte[] der = cert.getEncoded();
     StoredCertificate row = new StoredCertificate(serialHex, issuer.id(), profile.name().name(), subject.toString(),
         SubjectNames.value(subject, BCStyle.CN), request.subject().nationalId(), request.adminCard(),
         request.accountId(), request.orderId(), csr.keyHash(), cert.getNotBefore().toInstant(),
         cert.getNotAfter().toInstant(), der, "valid", null, null);
-    return ctx.db().tx(c -> {
+    return ctx.db().txBlocking(c -> {
       // The audit append locks the chain head first, which serialises concurrent issuances; the
       // key check repeated after it therefore sees any certificate for the same key committed
       // since step 2, and two racing requests cannot both certify one key.

@@ -3,7 +3,6 @@ package fr.habilis.ca.issuance;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.SqlWork;
-import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -45,26 +44,23 @@ public final class SerialNumbers {
     return serial;
   }
 
-  /** Draws a serial and commits it in {@code serials} (own transaction); retries on duplicates. */
-  public Future<BigInteger> reserve(Database db, String caId, Clock clock) {
-    return reserve(db, caId, clock, c -> null);
-  }
-
-  /** Same, running {@code check} first in the reserving transaction (one commit instead of two). */
-  public Future<BigInteger> reserve(Database db, String caId, Clock clock, SqlWork<?> check) {
-    return reserve(db, caId, clock, check, 1);
-  }
-
-  private Future<BigInteger> reserve(Database db, String caId, Clock clock, SqlWork<?> check, int attempt) {
-    BigInteger serial = draw();
-    return db.tx(c -> {
+  /**
+   * Draws a serial and commits it in {@code serials}, in its own transaction that first runs
+   * {@code check} (one commit for both); retries on a duplicate. Blocking: call it from a worker.
+   */
+  public BigInteger reserve(Database db, String caId, Clock clock, SqlWork<?> check) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      BigInteger serial = draw();
+      try {
+        return db.txBlocking(c -> {
           check.run(c);
           repository.reserveSerial(c, toHex(serial), caId, clock.instant());
           return serial;
-        })
-        .recover(e -> CertificateRepository.isDuplicate(e) && attempt < MAX_ATTEMPTS
-            ? reserve(db, caId, clock, check, attempt + 1)
-            : Future.failedFuture(e));
+        });
+      } catch (Exception e) {
+        if (!CertificateRepository.isDuplicate(e) || attempt >= MAX_ATTEMPTS) throw e;
+      }
+    }
   }
 
   /**

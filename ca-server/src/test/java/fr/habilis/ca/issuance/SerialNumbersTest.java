@@ -86,8 +86,8 @@ class SerialNumbersTest {
     try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       // Draws: A, then A again (collision), then B.
       SerialNumbers serials = new SerialNumbers(new ScriptedRandom((byte) 0x21, (byte) 0x21, (byte) 0x22));
-      BigInteger first = await(serials.reserve(f.db, "org", Clock.systemUTC()));
-      BigInteger second = await(serials.reserve(f.db, "org", Clock.systemUTC()));
+      BigInteger first = serials.reserve(f.db, "org", Clock.systemUTC(), c -> null);
+      BigInteger second = serials.reserve(f.db, "org", Clock.systemUTC(), c -> null);
       assertNotEquals(first, second);
       assertEquals(0x22, second.shiftRight(120).intValue());
     }
@@ -97,8 +97,8 @@ class SerialNumbersTest {
   void reservationGivesUpWhenEveryDrawCollides() throws Exception {
     try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       SerialNumbers stuck = new SerialNumbers(new ScriptedRandom((byte) 0x33));
-      await(stuck.reserve(f.db, "org", Clock.systemUTC()));
-      Exception e = assertThrows(Exception.class, () -> await(stuck.reserve(f.db, "org", Clock.systemUTC())));
+      stuck.reserve(f.db, "org", Clock.systemUTC(), c -> null);
+      Exception e = assertThrows(Exception.class, () -> stuck.reserve(f.db, "org", Clock.systemUTC(), c -> null));
       assertTrue(CertificateRepository.isDuplicate(e));
     }
   }
