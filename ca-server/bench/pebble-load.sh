@@ -7,6 +7,10 @@
 # (PEBBLE_AUTHZREUSE=100), so that after each worker's first flow an order is ready at once, as
 # in Habilis. EAB is required, one key per worker, as in Habilis.
 #   bench/pebble-load.sh                 # LEVELS, DURATION and WARMUP as for acme-load.sh
+#   UNIQUE_NAMES=true PEBBLE_AUTHZREUSE=0 LOAD_JAVA_OPTS=-Dcsrs=60000 LEVELS=1,4 bench/pebble-load.sh
+#                                        # a new name, hence a challenge, in every flow
+# (Pebble 2.4 stopped answering orders for good under 16 concurrent challenge flows here: the
+# generator's requests now time out after 30 s instead of waiting forever.)
 set -eu
 cd "$(dirname "$0")/.."                      # ca-server/
 . bench/common.sh
