@@ -180,14 +180,26 @@ final class Orders {
           Decision.Allow allow = (Decision.Allow) decision;
           if (!store.transition(c, id, "ready", "processing", now)) throw AcmeProblems.orderNotReady("order is being finalized");
           String card = registry.administrator(c, r.account().adminId()).map(Administrator::cardNumber).orElse(null);
-          return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
+          IssuanceRequest request = new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
               allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
               names.dnsNames(), names.emails(), card, r.account().id(), id);
+          // CSR checks and the serial reservation commit with the order's move to processing; a
+          // refused CSR rolls it all back (the order stays ready for a corrected CSR).
+          try {
+            return issuance.prepare(c, request);
+          } catch (CsrRejected | IllegalArgumentException e) {
+            throw csrProblem(e);
+          }
         })
-        .compose(next -> next instanceof Problem p ? Future.failedFuture(p) : issue(id, (IssuanceRequest) next));
+        .compose(next -> next instanceof Problem p ? Future.failedFuture(p) : issue(id, (IssuanceService.Prepared) next));
   }
 
-  private Future<AcmeApi.Reply> issue(long orderId, IssuanceRequest request) {
+  private static Problem csrProblem(RuntimeException e) {
+    return e instanceof CsrRejected rejected && rejected.isPublicKeyProblem() ? AcmeProblems.badPublicKey(e.getMessage())
+        : AcmeProblems.badCsr(e.getMessage());
+  }
+
+  private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request) {
     AtomicReference<AcmeApi.Reply> reply = new AtomicReference<>();
     // The order becomes valid in the transaction that stores the certificate: no crash can leave
     // a certificate without its order, or an order stuck in processing after its certificate.
@@ -199,11 +211,8 @@ final class Orders {
         .map(cert -> reply.get())
         .recover(err -> {
           Problem problem;
-          if (err instanceof CsrRejected rejected) {
-            problem = rejected.isPublicKeyProblem() ? AcmeProblems.badPublicKey(rejected.getMessage())
-                : AcmeProblems.badCsr(rejected.getMessage());
-          } else if (err instanceof IllegalArgumentException bad) {
-            problem = AcmeProblems.badCsr(bad.getMessage());
+          if (err instanceof CsrRejected || err instanceof IllegalArgumentException) {
+            problem = csrProblem((RuntimeException) err); // e.g. the key certified meanwhile by another order
           } else {
             // A real fault: the order cannot complete; say so on the order itself.
             Problem internal = AcmeProblems.serverInternal();

@@ -63,9 +63,7 @@ public final class IssuanceService {
     Profile profile = Profiles.get(request.profile());
     X500Name subject;
     try {
-      if (profile == null) throw new IllegalArgumentException("unknown profile " + request.profile());
-      SubjectNames.checkSans(profile, request.subject(), request.dnsNames(), request.emails());
-      subject = SubjectNames.subject(profile, request.subject());
+      subject = subject(profile, request);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -77,10 +75,46 @@ public final class IssuanceService {
         csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
         return null;
       });
-      X509Certificate cert = builder.build(new CertificateBuilder.Leaf(profile, subject, csr.subjectPublicKeyInfo(),
-          csr.algorithm(), request.dnsNames(), request.emails()), issuer, serial, ctx.clock().instant());
-      return store(request, profile, issuer, csr, cert, alsoInStoringTransaction);
+      return signAndStore(new Prepared(request, profile, subject, issuer, csr, serial), alsoInStoringTransaction);
     }, false);
+  }
+
+  /** A request whose CSR is checked and whose serial is reserved, ready to be signed. */
+  public record Prepared(IssuanceRequest request, Profile profile, X500Name subject, IssuingCa issuer, CheckedCsr csr,
+      BigInteger serial) {}
+
+  /**
+   * Steps 1 and 2 inside the caller's transaction {@code c} (ACME finalize: the order leaves
+   * ready and the serial is reserved in one commit, one write less per issuance). The serial is
+   * durable only once {@code c} commits: call {@link #issue(Prepared, WithCertificate)} after
+   * that. A serial collision (probability ~n²/2¹²⁸) fails the transaction instead of retrying.
+   */
+  public Prepared prepare(Connection c, IssuanceRequest request) throws Exception {
+    Profile profile = Profiles.get(request.profile());
+    X500Name subject = subject(profile, request);
+    IssuingCa issuer = ctx.ca().issuing(profile.caId());
+    CheckedCsr csr = csrPolicy.check(request.csrDer());
+    csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
+    BigInteger serial = serials.draw();
+    repository.reserveSerial(c, SerialNumbers.toHex(serial), issuer.id(), ctx.clock().instant());
+    return new Prepared(request, profile, subject, issuer, csr, serial);
+  }
+
+  /** Steps 3 and 4 for a request prepared in a committed transaction. */
+  public Future<IssuedCertificate> issue(Prepared prepared, WithCertificate alsoInStoringTransaction) {
+    return ctx.signers().executeBlocking(() -> signAndStore(prepared, alsoInStoringTransaction), false);
+  }
+
+  private static X500Name subject(Profile profile, IssuanceRequest request) {
+    if (profile == null) throw new IllegalArgumentException("unknown profile " + request.profile());
+    SubjectNames.checkSans(profile, request.subject(), request.dnsNames(), request.emails());
+    return SubjectNames.subject(profile, request.subject());
+  }
+
+  private IssuedCertificate signAndStore(Prepared p, WithCertificate also) throws Exception {
+    X509Certificate cert = builder.build(new CertificateBuilder.Leaf(p.profile(), p.subject(), p.csr().subjectPublicKeyInfo(),
+        p.csr().algorithm(), p.request().dnsNames(), p.request().emails()), p.issuer(), p.serial(), ctx.clock().instant());
+    return store(p.request(), p.profile(), p.issuer(), p.csr(), cert, also);
   }
 
   private IssuedCertificate store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
