@@ -28,8 +28,9 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  *   <li>building and signing;
  *   <li>storing the certificate and its audit entry in one transaction.
  * </ol>
- * Fails with {@link CsrRejected} for a refused CSR and {@link IllegalArgumentException} for a
- * request inconsistent with its profile.
+ * ACME finalize runs steps 1 and 2 in its own transaction instead ({@link #prepare}), then steps 3
+ * and 4 with {@link #issue(Prepared, WithCertificate)}. Fails with {@link CsrRejected} for a refused
+ * CSR and {@link IllegalArgumentException} for a request inconsistent with its profile.
  */
 public final class IssuanceService {
   private static final int AUDIT_DETAILS_MAX = 4000;
