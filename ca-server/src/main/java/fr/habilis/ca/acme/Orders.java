@@ -186,7 +186,7 @@ final class Orders {
           // CSR checks and the serial reservation commit with the order's move to processing; a
           // refused CSR rolls it all back (the order stays ready for a corrected CSR).
           try {
-            return issuance.prepare(c, request);
+            return issuance.prepare(c, request, csr);
           } catch (CsrRejected | IllegalArgumentException e) {
             throw csrProblem(e);
           }

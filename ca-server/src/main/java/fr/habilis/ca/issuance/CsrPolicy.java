@@ -68,7 +68,11 @@ public final class CsrPolicy {
    * private key (RFC 2986 §3, RFC 8555 §7.4).
    */
   public CheckedCsr check(byte[] der) {
-    PKCS10CertificationRequest csr = parse(der);
+    return check(parse(der));
+  }
+
+  /** {@link #check(byte[])} for a CSR the caller has already parsed with {@link #parse}. */
+  public CheckedCsr check(PKCS10CertificationRequest csr) {
     SubjectPublicKeyInfo spki = csr.getSubjectPublicKeyInfo();
     Profile.KeyAlgorithm algorithm = checkKey(spki);
     PublicKey key = decode(spki, algorithm);

@@ -89,16 +89,17 @@ public final class IssuanceService {
    * ready and the serial is reserved in one commit, one write less per issuance). The serial is
    * durable only once {@code c} commits: call {@link #issue(Prepared, WithCertificate)} after
    * that. A serial collision (probability ~n²/2¹²⁸) fails the transaction instead of retrying.
+   * {@code csr} is {@code request.csrDer()} as already parsed by the caller (not parsed again).
    */
-  public Prepared prepare(Connection c, IssuanceRequest request) throws Exception {
+  public Prepared prepare(Connection c, IssuanceRequest request, PKCS10CertificationRequest csr) throws Exception {
     Profile profile = Profiles.get(request.profile());
     X500Name subject = subject(profile, request);
     IssuingCa issuer = ctx.ca().issuing(profile.caId());
-    CheckedCsr csr = csrPolicy.check(request.csrDer());
-    csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
+    CheckedCsr checked = csrPolicy.check(csr);
+    csrPolicy.checkKeyAvailable(c, checked.keyHash(), ctx.clock().instant());
     BigInteger serial = serials.draw();
     repository.reserveSerial(c, SerialNumbers.toHex(serial), issuer.id(), ctx.clock().instant());
-    return new Prepared(request, profile, subject, issuer, csr, serial);
+    return new Prepared(request, profile, subject, issuer, checked, serial);
   }
 
   /** Steps 3 and 4 for a request prepared in a committed transaction. */

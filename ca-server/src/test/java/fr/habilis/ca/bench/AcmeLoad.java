@@ -61,6 +61,8 @@ public final class AcmeLoad {
     // worker then orders one name with one CSR again and again, so that the server's
     // authorization reuse spares it the challenge after the first flow.
     JsonObject eab = endpoints.getJsonObject("eab");
+    // Unique CSRs: enough for 300 flows/s over the whole run, made on every core before the clock starts.
+    int budget = Integer.getInteger("csrs", 300 * (warmup + seconds * levels.length * 5 / 4));
     List<RaFixture.Credential> credentials = new ArrayList<>();
     Csrs csrs;
     if (eab == null) {
@@ -69,14 +71,11 @@ public final class AcmeLoad {
       RaFixture.Credential first = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl(DOMAIN));
       credentials.add(first);
       for (int w = 1; w < maxLevel; w++) credentials.add(ra.newCredential(first.cardNumber(), first.nationalId()));
-      // Enough for 300 flows/s over the whole run, generated on every core before the clock starts.
-      csrs = Csrs.unique(Integer.getInteger("csrs", 300 * (warmup + seconds * levels.length * 5 / 4)));
+      csrs = Csrs.unique(budget);
     } else {
       for (String kid : eab.fieldNames()) credentials.add(new RaFixture.Credential(null, kid, eab.getString(kid), null));
       if (credentials.size() < maxLevel) throw new IllegalArgumentException("need " + maxLevel + " EAB keys");
-      csrs = endpoints.getBoolean("uniqueNames", false)
-          ? Csrs.unique(Integer.getInteger("csrs", 300 * (warmup + seconds * levels.length * 5 / 4)))
-          : Csrs.perWorker(maxLevel);
+      csrs = endpoints.getBoolean("uniqueNames", false) ? Csrs.unique(budget) : Csrs.perWorker(maxLevel);
     }
 
     List<RawAcmeClient> clients = new ArrayList<>();
