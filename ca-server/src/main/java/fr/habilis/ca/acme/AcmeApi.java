@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -36,6 +37,8 @@ public final class AcmeApi {
   private volatile Nonces readyNonces;
   private final RegistryService registry;
   private Revocations revocations;
+  /** Test switch: the share of valid nonces refused, so that clients prove they retry badNonce. */
+  private final int nonceRejectPercent;
 
   /**
    * One authenticated ACME request: the verified JWS and, for kid requests, the account. Its nonce
@@ -115,6 +118,7 @@ public final class AcmeApi {
     this.registry = registry;
     this.accounts = new Accounts(ctx, store, urls, registry);
     this.orders = new Orders(ctx, store, urls, registry);
+    this.nonceRejectPercent = ctx.config().getInt(Setting.TEST_NONCE_REJECT_PERCENT);
     ctx.db().tx(Nonces::sharedKey).map(key -> new Nonces(key, ctx.clock(), ctx.config().getDuration(Setting.NONCE_LIFETIME)))
         .onSuccess(n -> readyNonces = n).onComplete(nonces);
     long purgeEvery = Math.max(60_000, ctx.config().getDuration(Setting.NONCE_LIFETIME).toMillis() / 4);
@@ -196,6 +200,9 @@ public final class AcmeApi {
       if (kid != null && !kid && jws.jwk == null) throw AcmeProblems.malformed("this request must carry its key (jwk)");
       var expires = readyNonces.check(jws.nonce);
       if (expires == null) throw AcmeProblems.badNonce("the nonce is unknown or expired");
+      if (nonceRejectPercent > 0 && ThreadLocalRandom.current().nextInt(100) < nonceRejectPercent) {
+        throw AcmeProblems.badNonce("the nonce was rejected by the testNonceRejectPercent switch (test environment)");
+      }
       long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
       if (jws.kid != null && accountId < 0) throw AcmeProblems.accountDoesNotExist("no account " + jws.kid);
       // The signature is checked off the event loop: with the account's stored key (a read-only

@@ -38,7 +38,9 @@ public final class ConfigLoader {
       values.put(s, e.getValue());
     }
     values.forEach(ConfigLoader::check);
-    return new HabilisConfig(values);
+    HabilisConfig config = new HabilisConfig(values);
+    if (config.isProduction()) refuseTestSwitches(config);
+    return config;
   }
 
   private static Map<String, String> readFile(Path file) {
@@ -79,6 +81,10 @@ public final class ConfigLoader {
       case POSITIVE_INT -> {
         if (parseInt(where, v) <= 0) throw new ConfigException(where + ": must be a positive integer, got '" + v + "'");
       }
+      case PERCENT -> {
+        int p = parseInt(where, v);
+        if (p < 0 || p > 100) throw new ConfigException(where + ": must be a percentage 0-100, got '" + v + "'");
+      }
       case URL -> {
         try {
           URI u = new URI(v);
@@ -111,6 +117,18 @@ public final class ConfigLoader {
       case STRING -> {
         if (v.isBlank()) throw new ConfigException(where + ": must not be empty");
       }
+    }
+  }
+
+  /** Settings that exist to test clients must never weaken a production CA. */
+  private static void refuseTestSwitches(HabilisConfig config) {
+    if (config.getInt(Setting.TEST_NONCE_REJECT_PERCENT) != 0) {
+      throw new ConfigException("configuration " + Setting.TEST_NONCE_REJECT_PERCENT.key() + " ("
+          + Setting.TEST_NONCE_REJECT_PERCENT.envName() + ") is a test switch, refused in production");
+    }
+    if (config.getDuration(Setting.CERTIFICATE_VALIDITY).compareTo(java.time.Duration.ofDays(1)) < 0) {
+      throw new ConfigException("configuration " + Setting.CERTIFICATE_VALIDITY.key() + " ("
+          + Setting.CERTIFICATE_VALIDITY.envName() + ") below one day is a test switch, refused in production");
     }
   }
 

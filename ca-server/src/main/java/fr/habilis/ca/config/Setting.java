@@ -59,10 +59,13 @@ public enum Setting {
   CRL_COALESCE_DELAY("crlCoalesceDelay", "PT2S", Kind.DURATION),
   OCSP_VALIDITY("ocspValidity", "P1D", Kind.DURATION),
   OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
-  OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT);
+  OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT),
+  // --- test switches (refused in production): clients' robustness tests, like Pebble's
+  // PEBBLE_WFE_NONCEREJECT; short lifetimes use certificateValidity (at least 1 day in production)
+  TEST_NONCE_REJECT_PERCENT("testNonceRejectPercent", "0", Kind.PERCENT);
 
   /** How a value is checked. */
-  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, URL, HOSTNAME, DURATION, OID, BOOLEAN }
+  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN }
 
   private final String key;
   private final String defaultValue;

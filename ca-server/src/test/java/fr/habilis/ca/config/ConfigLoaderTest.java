@@ -85,6 +85,19 @@ class ConfigLoaderTest {
     assertEquals(1095, ConfigLoader.load(null, Map.of()).getDuration(Setting.CERTIFICATE_VALIDITY).toDays());
   }
 
+  @Test
+  void testSwitchesAreRefusedInProduction() {
+    assertMessage(Map.of("HABILIS_ENVIRONMENT", "production", "HABILIS_TEST_NONCE_REJECT_PERCENT", "30"),
+        "HABILIS_TEST_NONCE_REJECT_PERCENT", "refused in production");
+    assertMessage(Map.of("HABILIS_ENVIRONMENT", "production", "HABILIS_CERTIFICATE_VALIDITY", "10m"),
+        "HABILIS_CERTIFICATE_VALIDITY", "refused in production");
+    assertMessage(Map.of("HABILIS_TEST_NONCE_REJECT_PERCENT", "101"), "HABILIS_TEST_NONCE_REJECT_PERCENT", "101");
+    HabilisConfig test = ConfigLoader.load(null, Map.of("HABILIS_TEST_NONCE_REJECT_PERCENT", "30",
+        "HABILIS_CERTIFICATE_VALIDITY", "PT5M"));
+    assertEquals(30, test.getInt(Setting.TEST_NONCE_REJECT_PERCENT));
+    assertEquals(5, test.getDuration(Setting.CERTIFICATE_VALIDITY).toMinutes());
+  }
+
   private static void assertMessage(Map<String, String> env, String... fragments) {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, env));
     for (String f : fragments) assertTrue(e.getMessage().contains(f), e.getMessage() + " lacks " + f);
