@@ -27,13 +27,16 @@ public final class CaFixture implements AutoCloseable {
   public static final String NATIONAL_ID = "318751275100020";
   public static final String CARD = "0123456789";
 
-  public final TestServer server;
+  /** The running server; replaced by {@link #replaceServer} after a restart test. */
+  public volatile TestServer server;
+  private final java.nio.file.Path dataDir;
   public final RaFixture ra;
   public final Map<String, String> settings;
   private RaFixture.Credential first;
 
   private CaFixture(TestServer server, Map<String, String> settings) {
     this.server = server;
+    this.dataDir = server.dataDir();
     this.settings = settings;
     this.ra = RaFixture.of(server);
   }
@@ -95,8 +98,17 @@ public final class CaFixture implements AutoCloseable {
     CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
   }
 
+  /** Adopts a server restarted on the same data directory and ports. */
+  public void replaceServer(TestServer restarted) {
+    this.server = restarted;
+  }
+
   @Override
   public void close() throws Exception {
-    server.close();
+    try {
+      server.stop();
+    } finally {
+      TestServer.deleteRecursively(dataDir);
+    }
   }
 }
