@@ -85,23 +85,49 @@ public final class RenewalManager {
       throws HabilisException, IOException {
     ManagedCertificate.checkName(name);
     try (AutoCloseable lock = state.lock()) {
-      if (state.exists(name)) {
-        throw new IllegalArgumentException("a certificate named '" + name + "' is already managed: renew it, or choose another --name");
-      }
+      refuseExisting(name);
       checkOutputs(outputs);
       IssuedCertificate issued = account.order(request, (step, message) -> listener.progress(name, step, message));
-      writeOutputs(outputs, issued, name);
-      ManagedCertificate entry = new ManagedCertificate(name, template(request), outputs, hookCommand, null, null, null,
-          List.of(), 0, null, null, null).issued(issued.serialHex(), issued.certificate().getNotBefore().toInstant(),
-          issued.notAfter(), clock.instant());
-      state.save(entry, issued.chain());
-      deploy(entry, issued);
-      return entry;
+      return adoptLocked(name, issued, outputs, hookCommand);
     } catch (HabilisException | IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException(e.getMessage(), e);
     }
+  }
+
+  /**
+   * Starts managing a certificate ordered elsewhere (e.g. by {@link HabilisAccount#order}): writes
+   * it to {@code outputs}, records it, runs the hooks. Later runs renew it like any other.
+   */
+  public ManagedCertificate adopt(String name, IssuedCertificate issued, Outputs outputs, String hookCommand) throws IOException {
+    ManagedCertificate.checkName(name);
+    try (AutoCloseable lock = state.lock()) {
+      refuseExisting(name);
+      checkOutputs(outputs);
+      return adoptLocked(name, issued, outputs, hookCommand);
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  private void refuseExisting(String name) {
+    if (state.exists(name)) {
+      throw new IllegalArgumentException("a certificate named '" + name + "' is already managed: renew it, or choose another --name");
+    }
+  }
+
+  private ManagedCertificate adoptLocked(String name, IssuedCertificate issued, Outputs outputs, String hookCommand)
+      throws IOException {
+    writeOutputs(outputs, issued, name);
+    ManagedCertificate entry = new ManagedCertificate(name, template(issued.request()), outputs, hookCommand, null, null,
+        null, List.of(), 0, null, null, null).issued(issued.serialHex(), issued.certificate().getNotBefore().toInstant(),
+        issued.notAfter(), clock.instant());
+    state.save(entry, issued.chain());
+    deploy(entry, issued);
+    return entry;
   }
 
   /** When {@code entry}'s current certificate should be renewed. */
