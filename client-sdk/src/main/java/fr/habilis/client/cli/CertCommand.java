@@ -278,7 +278,7 @@ final class CertCommand {
       out.println(e.name() + "  " + e.template().product() + "  " + cert.getSubjectX500Principal().getName());
       out.println("  serial      " + e.serial());
       out.println("  valid until " + e.notAfter() + " (" + (left.isNegative() ? "EXPIRED" : left.toDays() + " days left") + ")");
-      out.println("  revocation  " + StatusLine.revocation(chain, state));
+      out.println("  revocation  " + StatusLine.revocation(chain));
       out.println("  renewal     " + window + ", this certificate at " + window.pick(cert.getSerialNumber().longValue())
           + (window.fromServer() ? " (from the CA's renewalInfo)" : " (margin before expiry)"));
       if (e.revoked().isPresent()) out.println("  revoked     " + e.revoked().get() + " (no longer renewed)");

@@ -125,6 +125,7 @@ class CliTest {
     CliRun status = CliRun.with(global, "cert", "status", "cycle");
     assertEquals(0, status.exit(), status.toString());
     assertTrue(status.out().contains("days left") && status.out().contains("renewal"), status.out());
+    assertTrue(status.out().contains("revocation  good (OCSP"), status.out());
 
     CliRun notDue = CliRun.with(global, "cert", "renew", "cycle");
     assertEquals(0, notDue.exit(), notDue.toString());
@@ -139,6 +140,9 @@ class CliTest {
     assertEquals(0, revoke.exit(), revoke.toString());
     CliRun after = CliRun.with(global, "cert", "renew", "cycle", "--force");
     assertTrue(after.out().contains("REVOKED"), after.toString());
+    CliRun revokedStatus = CliRun.with(global, "cert", "status", "cycle");
+    assertTrue(revokedStatus.out().contains("revocation  REVOKED at") && revokedStatus.out().contains("KEY_COMPROMISE"),
+        revokedStatus.out());
   }
 
   @Test
