@@ -15,7 +15,7 @@ COUNT="${COUNT:-2000}"
 KEY_TYPE="${KEY_TYPE:-RSA_2048}"
 CA_KEY="${CA_KEY:-EC-P384}"
 CONCURRENCY="${CONCURRENCY:-4}"
-MVN="${MVN:-./mvnw}"
+MVN="${MVN:-$PWD/mvnw}"
 mvn_run() { "$MVN" -q -B -o "$@" >/dev/null 2>&1 || "$MVN" -q -B "$@"; }
 
 mvn_run -DskipTests install

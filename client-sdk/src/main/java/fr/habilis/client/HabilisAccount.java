@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Identifier;
 import org.shredzone.acme4j.Login;
@@ -26,6 +27,7 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  */
 public final class HabilisAccount {
   private static final String NOT_READY = "urn:ietf:params:acme:error:orderNotReady";
+  private static final String ALREADY_REVOKED = "urn:ietf:params:acme:error:alreadyRevoked";
   private final HabilisClient client;
   private final Login login;
 
@@ -82,7 +84,7 @@ public final class HabilisAccount {
     finalizeOrder(op, order, csr);
     waitUntilValid(op, order);
     progress.progress(ProgressListener.Step.DOWNLOADING, "downloading the certificate");
-    Certificate cert = order.getCertificate();
+    Certificate cert = op.call("reading the order", order::getCertificate);
     op.call("downloading the certificate", () -> {
       cert.download();
       return null;
@@ -98,20 +100,22 @@ public final class HabilisAccount {
 
   /**
    * Sends the CSR; after a failure whose outcome is unknown (the server went away mid-request), the
-   * order's state says whether to send it again (ready) or to wait (processing, valid).
+   * order's state says whether to send it again (ready) or to wait (processing, valid). The order
+   * is re-read with fetch(), not update(): update() throws when the server answers with a
+   * Retry-After, which it does for a processing order — exactly the state to wait on.
    */
   private void finalizeOrder(Operation op, Order order, byte[] csr) throws HabilisException {
     op.progress().progress(ProgressListener.Step.FINALIZING, "sending the CSR");
     op.call("finalizing the order", () -> {
       if (order.getStatus() != Status.READY) {
-        order.update();
+        order.fetch();
         if (order.getStatus() != Status.READY) return null;
       }
       try {
         order.execute(csr);
       } catch (AcmeServerException e) {
         if (!NOT_READY.equals(String.valueOf(e.getType()))) throw e;
-        order.update();
+        order.fetch();
         if (order.getStatus() == Status.READY) throw e;
       }
       return null;
@@ -120,7 +124,10 @@ public final class HabilisAccount {
 
   private void waitUntilValid(Operation op, Order order) throws HabilisException {
     while (true) {
-      Status s = order.getStatus();
+      // After execute() acme4j has dropped the order's state: this first read goes to the server,
+      // so it is retried like any request (a lazy load outside the operation would escape as
+      // acme4j's unchecked AcmeLazyLoadingException).
+      Status s = op.call("reading the order", order::getStatus);
       if (s == Status.VALID) return;
       if (s == Status.INVALID) {
         throw order.getError().<HabilisException>map(p -> new ServerProblemException(fr.habilis.client.internal.Problems.of(p)))
@@ -135,12 +142,23 @@ public final class HabilisAccount {
     }
   }
 
-  /** Revokes a certificate this account (or its administrator) may manage. */
+  /**
+   * Revokes a certificate this account (or its administrator) may manage. A certificate already
+   * revoked is refused ({@link ServerProblemException} {@code alreadyRevoked}), except on a retry
+   * within this call: the earlier attempt may have revoked it with its answer lost on the way
+   * back (server restarting, proxy timeout), so alreadyRevoked then means done.
+   */
   public void revoke(X509Certificate certificate, RevocationReason reason) throws HabilisException {
     Operation op = new Operation("revoking " + certificate.getSerialNumber().toString(16), client.settings(),
         ProgressListener.NONE);
+    AtomicBoolean attempted = new AtomicBoolean();
     op.call("revoking", () -> {
-      Certificate.revoke(login, certificate, org.shredzone.acme4j.RevocationReason.code(reason.code()));
+      boolean retry = attempted.getAndSet(true);
+      try {
+        Certificate.revoke(login, certificate, org.shredzone.acme4j.RevocationReason.code(reason.code()));
+      } catch (AcmeServerException e) {
+        if (!retry || !ALREADY_REVOKED.equals(String.valueOf(e.getType()))) throw e;
+      }
       return null;
     });
   }

@@ -1,12 +1,14 @@
 package fr.habilis.client;
 
 import fr.habilis.ca.TestServer;
+import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.interop.RaFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
@@ -20,24 +22,26 @@ import java.util.Set;
 /**
  * The real CA for the SDK's tests (free loopback ports, fresh data directory) with an administrator
  * habilitated for every offer: ORG for the structure, SERV_SSL for example.test, SERV_SMIME and PRO
- * for the mail domain example.test.
+ * for the mail domain example.test. {@link #stop()}, {@link #startAgain(Map)} and {@link #restart()}
+ * stop and start it again on the same data directory and ports (account, orders, nonce key survive).
  */
 public final class CaFixture implements AutoCloseable {
   public static final String SIRET = "18751275100020";
   public static final String NATIONAL_ID = "318751275100020";
   public static final String CARD = "0123456789";
 
-  /** The running server; replaced by {@link #replaceServer} after a restart test. */
+  /** The running server (a new instance after each restart). */
   public volatile TestServer server;
-  private final java.nio.file.Path dataDir;
-  public final RaFixture ra;
-  public final Map<String, String> settings;
+  public volatile RaFixture ra;
+  /** The settings the server runs with (those of the last start). */
+  public volatile Map<String, String> settings;
+  private final TestServer original;
   private RaFixture.Credential first;
 
   private CaFixture(TestServer server, Map<String, String> settings) {
     this.server = server;
-    this.dataDir = server.dataDir();
-    this.settings = settings;
+    this.original = server;
+    this.settings = Map.copyOf(settings);
     this.ra = RaFixture.of(server);
   }
 
@@ -98,17 +102,65 @@ public final class CaFixture implements AutoCloseable {
     CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(chain), params);
   }
 
-  /** Adopts a server restarted on the same data directory and ports. */
-  public void replaceServer(TestServer restarted) {
-    this.server = restarted;
+  public int httpsPort() {
+    return server.context().config().getInt(Setting.HTTPS_PORT);
   }
 
+  public int httpPort() {
+    return server.context().config().getInt(Setting.HTTP_PORT);
+  }
+
+  public Path dataDir() {
+    return server.dataDir();
+  }
+
+  /** Stops the server, keeping its data directory and remembering its ports. */
+  public synchronized void stop() throws Exception {
+    server.stop();
+  }
+
+  /** Starts the stopped server again on the same data and ports, with the same settings. */
+  public void startAgain() throws Exception {
+    startAgain(Map.of());
+  }
+
+  /**
+   * Starts the stopped server again on the same data directory and ports, with the settings of
+   * the last start overridden by {@code overrides} (e.g. testNonceRejectPercent, publicUrl).
+   */
+  public synchronized void startAgain(Map<String, String> overrides) throws Exception {
+    TestServer stopped = server;
+    Map<String, String> all = new HashMap<>(settings);
+    all.putAll(overrides);
+    all.put("dataDir", stopped.dataDir().toString());
+    all.put("httpsPort", Integer.toString(stopped.context().config().getInt(Setting.HTTPS_PORT)));
+    all.put("httpPort", Integer.toString(stopped.context().config().getInt(Setting.HTTP_PORT)));
+    TestServer started = TestServer.start(all);
+    all.remove("dataDir");
+    all.remove("httpsPort");
+    all.remove("httpPort");
+    settings = Map.copyOf(all);
+    server = started;
+    ra = RaFixture.of(started);
+  }
+
+  /** Stops and starts again on the same data and ports. */
+  public void restart() throws Exception {
+    restart(Map.of());
+  }
+
+  public synchronized void restart(Map<String, String> overrides) throws Exception {
+    stop();
+    startAgain(overrides);
+  }
+
+  /** Stops the server and deletes the data directory (the first instance created it). */
   @Override
-  public void close() throws Exception {
+  public synchronized void close() throws Exception {
     try {
-      server.stop();
+      server.close();
     } finally {
-      TestServer.deleteRecursively(dataDir);
+      original.close();
     }
   }
 }

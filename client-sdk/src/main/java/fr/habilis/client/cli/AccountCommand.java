@@ -80,8 +80,7 @@ final class AccountCommand {
     public Integer call() throws Exception {
       GlobalOptions g = GlobalOptions.of(spec);
       StateDirectory state = g.state();
-      StateDirectory.Account a = state.account().orElseThrow(() ->
-          new HabilisCli.UsageException("no account in " + state.root() + ": run 'habilis account register' first"));
+      StateDirectory.Account a = GlobalOptions.storedAccount(state);
       g.out().println("Account   " + a.location());
       g.out().println("Directory " + a.directory());
       g.out().println("State     " + state.root());

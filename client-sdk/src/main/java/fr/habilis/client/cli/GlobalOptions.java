@@ -82,13 +82,18 @@ final class GlobalOptions {
     return HabilisClient.connect(url, trust, settings());
   }
 
-  /** The registered account of the state directory, logged in at its CA. */
-  HabilisAccount account(StateDirectory state) throws Exception {
+  /** The account stored in the state directory; a usage error when there is none. */
+  static StateDirectory.Account storedAccount(StateDirectory state) throws Exception {
     Optional<StateDirectory.Account> stored = state.account();
     if (stored.isEmpty()) {
       throw new HabilisCli.UsageException("no account in " + state.root() + ": run 'habilis account register' first");
     }
-    StateDirectory.Account a = stored.get();
+    return stored.get();
+  }
+
+  /** The registered account of the state directory, logged in at its CA. */
+  HabilisAccount account(StateDirectory state) throws Exception {
+    StateDirectory.Account a = storedAccount(state);
     if (directory != null && !directory.equals(a.directory())) {
       throw new HabilisCli.UsageException("the state directory " + state.root() + " holds an account at " + a.directory()
           + ", not " + directory + ": use another --state-dir");

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.habilis.ca.TestServer;
 import fr.habilis.client.CaFixture;
 import fr.habilis.client.CertificateRequest;
 import fr.habilis.client.ClientSettings;
@@ -17,7 +16,6 @@ import fr.habilis.client.Product;
 import fr.habilis.client.output.PemFiles;
 import fr.habilis.client.output.Pkcs12Format;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -210,34 +208,26 @@ class RenewalTest {
     if (ms > 0) Thread.sleep(ms);
   }
 
-  /** Stops the CA and starts it again on the same data and ports. */
+  /** Stops the CA, then starts it again (same data and ports) from another thread. */
   static final class Restart {
     private final CaFixture ca;
-    private final Map<String, String> settings;
     private Thread starter;
     private volatile Exception failure;
 
-    private Restart(CaFixture ca, Map<String, String> settings) {
+    private Restart(CaFixture ca) {
       this.ca = ca;
-      this.settings = settings;
     }
 
     static Restart stop(CaFixture ca) throws Exception {
-      URI https = URI.create(ca.server.endpoints().directoryUrl());
-      URI http = URI.create(ca.server.endpoints().crlUrl("org"));
-      Map<String, String> s = new java.util.HashMap<>(ca.settings);
-      s.put("dataDir", ca.server.dataDir().toString());
-      s.put("httpsPort", String.valueOf(https.getPort()));
-      s.put("httpPort", String.valueOf(http.getPort()));
-      ca.server.stop();
-      return new Restart(ca, s);
+      ca.stop();
+      return new Restart(ca);
     }
 
     void startAgainAfter(Duration delay) {
       starter = new Thread(() -> {
         try {
           Thread.sleep(delay.toMillis());
-          ca.replaceServer(TestServer.start(settings));
+          ca.startAgain();
         } catch (Exception e) {
           failure = e;
         }
