@@ -29,21 +29,28 @@ public final class HabilisAccount {
   private static final String NOT_READY = "urn:ietf:params:acme:error:orderNotReady";
   private static final String ALREADY_REVOKED = "urn:ietf:params:acme:error:alreadyRevoked";
   private final HabilisClient client;
-  private final Login login;
+  private final URL location;
+  private final KeyPair accountKey;
 
-  HabilisAccount(HabilisClient client, Login login) {
+  HabilisAccount(HabilisClient client, URL location, KeyPair accountKey) {
     this.client = client;
-    this.login = login;
+    this.location = location;
+    this.accountKey = accountKey;
   }
 
   /** The account's URL: with the key, all that is needed to log in again. */
   public URL location() {
-    return login.getAccountLocation();
+    return location;
   }
 
   /** The account key pair (not a certificate key). */
   public KeyPair accountKey() {
-    return login.getKeyPair();
+    return accountKey;
+  }
+
+  /** A login on this thread's session (no request): acme4j's resources stay on one thread. */
+  private Login login() {
+    return client.session().login(location, accountKey);
   }
 
   public HabilisClient client() {
@@ -62,6 +69,7 @@ public final class HabilisAccount {
    * operation's deadline; a refusal throws {@link ServerProblemException} with the server's reason.
    */
   public IssuedCertificate order(CertificateRequest request, ProgressListener progress) throws HabilisException {
+    Login login = login();
     Operation op = new Operation("ordering " + request.product(), client.settings(), progress);
     KeyPair key = request.keyPair().orElse(null);
     if (key == null) {
@@ -155,7 +163,7 @@ public final class HabilisAccount {
     op.call("revoking", () -> {
       boolean retry = attempted.getAndSet(true);
       try {
-        Certificate.revoke(login, certificate, org.shredzone.acme4j.RevocationReason.code(reason.code()));
+        Certificate.revoke(login(), certificate, org.shredzone.acme4j.RevocationReason.code(reason.code()));
       } catch (AcmeServerException e) {
         if (!retry || !ALREADY_REVOKED.equals(String.valueOf(e.getType()))) throw e;
       }
@@ -171,7 +179,7 @@ public final class HabilisAccount {
     if (!client.offersRenewalInfo()) return Optional.empty();
     Operation op = new Operation("renewal information", client.settings(), ProgressListener.NONE);
     return op.call("fetching renewalInfo", () -> {
-      RenewalInfo info = login.bindRenewalInfo(certificate);
+      RenewalInfo info = login().bindRenewalInfo(certificate);
       Optional<Instant> retryAfter = info.fetch();
       return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(), true,
           info.getExplanation().orElse(null), retryAfter.orElse(null)));

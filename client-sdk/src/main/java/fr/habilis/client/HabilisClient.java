@@ -29,14 +29,31 @@ import org.shredzone.acme4j.connector.Resource;
  */
 public final class HabilisClient {
   private final URI directory;
-  private final Session session;
+  private final TrustingProvider provider;
   private final ClientSettings settings;
+  /**
+   * acme4j's Session (nonce, directory cache) is not thread-safe: each thread gets its own, all
+   * sharing one provider and so one HTTP client and its connections. Two threads on one session
+   * would send the same nonce and waste a request on badNonce.
+   */
+  private final ThreadLocal<Session> sessions = ThreadLocal.withInitial(this::newSession);
   private volatile Boolean renewalInfo;
 
-  private HabilisClient(URI directory, Session session, ClientSettings settings) {
+  private HabilisClient(URI directory, TrustingProvider provider, ClientSettings settings) {
     this.directory = directory;
-    this.session = session;
+    this.provider = provider;
     this.settings = settings;
+  }
+
+  private Session newSession() {
+    Session s = new Session(directory, provider);
+    s.networkSettings().setTimeout(settings.requestTimeout());
+    return s;
+  }
+
+  /** This thread's acme4j session. */
+  Session session() {
+    return sessions.get();
   }
 
   /** Connects with default timeouts; see {@link #connect(URI, Trust, ClientSettings)}. */
@@ -53,11 +70,9 @@ public final class HabilisClient {
     if (!"https".equalsIgnoreCase(directoryUrl.getScheme())) {
       throw new IllegalArgumentException("the ACME directory must be an https:// URL, not " + directoryUrl);
     }
-    Session session = new Session(directoryUrl, new TrustingProvider(trust.sslContext()));
-    session.networkSettings().setTimeout(settings.requestTimeout());
-    HabilisClient client = new HabilisClient(directoryUrl, session, settings);
+    HabilisClient client = new HabilisClient(directoryUrl, new TrustingProvider(trust.sslContext()), settings);
     new Operation("connecting to " + directoryUrl, settings, ProgressListener.NONE)
-        .call("reading the directory", session::getMetadata);
+        .call("reading the directory", () -> client.session().getMetadata());
     return client;
   }
 
@@ -79,22 +94,22 @@ public final class HabilisClient {
       AccountBuilder b = new AccountBuilder().agreeToTermsOfService().useKeyPair(accountKey)
           .withKeyIdentifier(eab.keyId(), eab.hmacKey());
       for (String e : contactEmails) b.addEmail(e);
-      return b.createLogin(session);
+      return b.createLogin(session());
     });
-    return new HabilisAccount(this, login);
+    return new HabilisAccount(this, login.getAccountLocation(), accountKey);
   }
 
   /** The existing account of {@code accountKey} (RFC 8555 §7.3.1 onlyReturnExisting). */
   public HabilisAccount findAccount(KeyPair accountKey) throws HabilisException {
     Operation op = new Operation("finding the account", settings, ProgressListener.NONE);
     Login login = op.call("looking the account up", () ->
-        new AccountBuilder().onlyExisting().useKeyPair(accountKey).createLogin(session));
-    return new HabilisAccount(this, login);
+        new AccountBuilder().onlyExisting().useKeyPair(accountKey).createLogin(session()));
+    return new HabilisAccount(this, login.getAccountLocation(), accountKey);
   }
 
   /** The account at a known URL, without a request. */
   public HabilisAccount login(URL accountUrl, KeyPair accountKey) {
-    return new HabilisAccount(this, session.login(accountUrl, accountKey));
+    return new HabilisAccount(this, accountUrl, accountKey);
   }
 
   /** True when the server offers renewalInfo (RFC 9773): windows and {@code replaces} then come from it. */
@@ -102,7 +117,7 @@ public final class HabilisClient {
     Boolean known = renewalInfo;
     if (known == null) {
       known = new Operation("reading the directory", settings, ProgressListener.NONE)
-          .call("reading the directory", () -> session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent());
+          .call("reading the directory", () -> session().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent());
       renewalInfo = known;
     }
     return known;
@@ -111,7 +126,7 @@ public final class HabilisClient {
   /** The products (ACME profiles) the server issues. */
   public List<String> products() throws HabilisException {
     Metadata meta = new Operation("reading the directory", settings, ProgressListener.NONE)
-        .call("reading the directory", session::getMetadata);
+        .call("reading the directory", () -> session().getMetadata());
     return new ArrayList<>(meta.getProfiles());
   }
 }

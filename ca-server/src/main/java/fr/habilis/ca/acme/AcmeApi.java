@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AcmeApi {
   private final ServerContext ctx;
   private final AcmeUrls urls;
+  /** Seconds a client may keep the directory (an hour: a new resource is seen within one). */
+  private static final int DIRECTORY_MAX_AGE = 3600;
   private final AcmeStore store = new AcmeStore();
   private final Promise<Nonces> nonces = Promise.promise();
   private final Accounts accounts;
@@ -146,8 +148,10 @@ public final class AcmeApi {
     }).failureHandler(problems);
     router.route("/acme/*").handler(BodyHandler.create(false).setBodyLimit(ctx.config().getInt(Setting.ACME_MAX_BODY_BYTES)));
 
+    // The directory changes only with the configuration: clients (acme4j) cache it instead of
+    // fetching it again before every request, as they do when it says no-store.
     router.get("/acme/directory").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
-        .end(directory().encode()));
+        .putHeader("Cache-Control", "public, max-age=" + DIRECTORY_MAX_AGE).end(directory().encode()));
     router.head("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(200).end());
     router.get("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(204).end());
 
@@ -254,7 +258,7 @@ public final class AcmeApi {
     var h = rc.response().headers();
     if (readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
     h.add("Link", "<" + urls.directory() + ">;rel=\"index\"");
-    h.set("Cache-Control", "no-store");
+    if (!h.contains("Cache-Control")) h.set("Cache-Control", "no-store");
     if (rc.failure() instanceof Problem p && p.retryAfter() != null && !h.contains("Retry-After")) {
       h.set("Retry-After", Long.toString(Math.max(1, (p.retryAfter().toMillis() + 999) / 1000)));
     }

@@ -138,6 +138,7 @@ class AcmeProtocolTest {
     assertEquals(10, dir.getJsonObject("meta").getJsonObject("profiles").size());
     for (String r : List.of("newNonce", "newAccount", "newOrder", "newAuthz", "keyChange")) assertTrue(dir.containsKey(r), r);
     assertTrue(d.headers().firstValue("Link").orElse("").contains("rel=\"index\""));
+    assertEquals("public, max-age=3600", d.headers().firstValue("Cache-Control").orElse(""), "clients may cache the directory");
     HttpResponse<Void> head = server.httpClient().send(HttpRequest.newBuilder(URI.create(dir.getString("newNonce")))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
     assertEquals(200, head.statusCode());

@@ -48,6 +48,10 @@ final class GlobalOptions {
       description = "Give up an operation (retrying while the CA is unreachable) after this long (default 5m).")
   Duration timeout;
 
+  @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+      description = "Log what the SDK does (INFO) on stderr; --daemon always does.")
+  boolean verbose;
+
   @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT, description = "No progress lines.")
   boolean quiet;
 

@@ -23,7 +23,27 @@ public final class HabilisCli {
   GlobalOptions global;
 
   public static void main(String[] args) {
+    configureLogging(java.util.Arrays.asList(args));
     System.exit(run(args));
+  }
+
+  /**
+   * The CLI prints its own results; the libraries' logs (slf4j-simple, on stderr) are warnings
+   * only, unless -v or --daemon (whose log is the record of what it did, with timestamps). Set
+   * before the first logger exists; a -Dorg.slf4j.simpleLogger.* given by the user wins.
+   */
+  static void configureLogging(java.util.List<String> args) {
+    boolean daemon = args.contains("--daemon");
+    boolean verbose = daemon || args.contains("-v") || args.contains("--verbose");
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+    if (verbose && System.getProperty("org.slf4j.simpleLogger.log.fr.habilis") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.fr.habilis", "info");
+    }
+    if (daemon && System.getProperty("org.slf4j.simpleLogger.showDateTime") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+      System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ssXXX");
+    }
   }
 
   /** Runs a command line and returns its exit code (tests call this). */
