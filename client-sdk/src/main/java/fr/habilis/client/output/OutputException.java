@@ -8,20 +8,20 @@ import java.io.IOException;
  */
 public class OutputException extends IOException {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    /**
-     * @param message what failed and why, for the user
-     */
-    public OutputException(String message) {
-        super(message);
-    }
+  /**
+   * @param message what failed and why, for the user
+   */
+  public OutputException(String message) {
+    super(message);
+  }
 
-    /**
-     * @param message what failed and why, for the user
-     * @param cause the underlying error, kept for logs
-     */
-    public OutputException(String message, Throwable cause) {
-        super(message, cause);
-    }
+  /**
+   * @param message what failed and why, for the user
+   * @param cause the underlying error, kept for logs
+   */
+  public OutputException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }
