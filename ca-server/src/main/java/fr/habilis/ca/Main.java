@@ -50,6 +50,7 @@ public final class Main implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    for (String w : ConfigLoader.warnings(System.getenv())) System.err.println("habilis: warning: " + w);
     HabilisConfig config = ConfigLoader.load(configFile, System.getenv());
     if (demo && config.isProduction()) throw new ConfigException("--demo is only allowed in the test environment");
     Vertx vertx = Vertx.vertx();

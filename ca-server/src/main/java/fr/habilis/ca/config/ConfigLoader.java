@@ -34,13 +34,56 @@ public final class ConfigLoader {
     for (Map.Entry<String, String> e : environment.entrySet()) {
       if (!e.getKey().startsWith("HABILIS_")) continue;
       Setting s = Setting.byEnvName(e.getKey());
-      if (s == null) throw new ConfigException("unknown environment variable " + e.getKey());
-      values.put(s, e.getValue());
+      // An operator's shell holds other HABILIS_* variables (HABILIS_HOME, the client CLI's
+      // HABILIS_CLIENT_*): they are reported by warnings(), not fatal. A file's unknown key stays fatal.
+      if (s != null) values.put(s, e.getValue());
     }
     values.forEach(ConfigLoader::check);
     HabilisConfig config = new HabilisConfig(values);
     if (config.isProduction()) refuseTestSwitches(config);
     return config;
+  }
+
+  /**
+   * One line per HABILIS_* environment variable that names no setting, with the closest known one
+   * (a typo such as HABILIS_HTTP_PROT would otherwise go unnoticed). The client CLI's own
+   * HABILIS_CLIENT_* variables are not the server's business and are not reported.
+   */
+  public static java.util.List<String> warnings(Map<String, String> environment) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String name : new java.util.TreeSet<>(environment.keySet())) {
+      if (!name.startsWith("HABILIS_") || name.startsWith("HABILIS_CLIENT_") || Setting.byEnvName(name) != null) continue;
+      String closest = null;
+      int best = Integer.MAX_VALUE;
+      for (Setting s : Setting.values()) {
+        int d = distance(name, s.envName());
+        if (d < best) {
+          best = d;
+          closest = s.envName();
+        }
+      }
+      out.add("ignoring unknown environment variable " + name
+          + (best <= 3 ? " (did you mean " + closest + "?)" : " (no such setting)"));
+    }
+    return out;
+  }
+
+  /** Levenshtein distance, for the "did you mean" of a misspelt variable. */
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) prev[j] = j;
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   private static Map<String, String> readFile(Path file) {

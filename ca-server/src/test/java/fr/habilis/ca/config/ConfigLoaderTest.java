@@ -52,9 +52,16 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unknownHabilisEnvironmentVariableIsRefused() {
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("HABILIS_HTTP_PROT", "1")));
-    assertTrue(e.getMessage().contains("HABILIS_HTTP_PROT"), e.getMessage());
+  void unknownHabilisEnvironmentVariableIsAWarningNamingTheClosestSetting() {
+    Map<String, String> env = Map.of("HABILIS_HTTP_PROT", "1", "HABILIS_HOME", "/opt/habilis",
+        "HABILIS_CLIENT_STATE_DIR", "/root/.habilis", "HABILIS_HTTPS_PORT", "9443");
+    HabilisConfig c = ConfigLoader.load(null, env);
+    assertEquals(9443, c.getInt(Setting.HTTPS_PORT));
+    assertEquals(8080, c.getInt(Setting.HTTP_PORT), "the misspelt variable changed nothing");
+    assertEquals(java.util.List.of(
+        "ignoring unknown environment variable HABILIS_HOME (no such setting)",
+        "ignoring unknown environment variable HABILIS_HTTP_PROT (did you mean HABILIS_HTTP_PORT?)"),
+        ConfigLoader.warnings(env), "the client CLI's HABILIS_CLIENT_* variables are not reported");
   }
 
   @Test
