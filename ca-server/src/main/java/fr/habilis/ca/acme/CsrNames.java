@@ -106,7 +106,12 @@ final class CsrNames {
         } catch (IllegalArgumentException e) {
           throw AcmeProblems.badCsr("the CSR's extension request is unreadable");
         }
-        GeneralNames gn = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
+        GeneralNames gn;
+        try {
+          gn = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
+        } catch (RuntimeException e) { // Bouncy Castle's parse errors: IllegalArgument, IllegalState, ClassCast
+          throw AcmeProblems.badCsr("the CSR's subjectAltName extension is not a list of GeneralNames");
+        }
         if (gn != null) names.addAll(List.of(gn.getNames()));
       }
     }

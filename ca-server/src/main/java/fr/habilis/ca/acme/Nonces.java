@@ -91,7 +91,11 @@ final class Nonces {
       ps.executeUpdate();
       return true;
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) return false;
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      // 23xxx: already used. A lock timeout (H2 HYT00, PostgreSQL 55P03) or a serialization
+      // failure (40001): a concurrent request holds this very nonce in its uncommitted
+      // transaction; it is being used, so this request is a replay too (badNonce, not a 500).
+      if (state.startsWith("23") || state.equals("HYT00") || state.equals("55P03") || state.equals("40001")) return false;
       throw e;
     }
   }

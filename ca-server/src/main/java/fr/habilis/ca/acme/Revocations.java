@@ -44,6 +44,8 @@ final class Revocations {
     JsonObject payload = r.jws().payload();
     X509Certificate cert = certificate(payload.getValue("certificate"));
     RevocationReason reason = reason(payload.getValue("reason"));
+    // A serial of 0 or below was never issued here (RFC 5280 §4.1.2.2 wants it positive).
+    if (cert.getSerialNumber().signum() <= 0) return Future.failedFuture(AcmeProblems.notFound("certificate issued by this CA"));
     String serial = SerialNumbers.toHex(cert.getSerialNumber());
     String actor = r.account() != null ? "acme-account:" + r.account().id() : "certificate-key";
     return service.revoke(serial, reason, actor, (c, stored) -> permit(c, r, cert, stored))

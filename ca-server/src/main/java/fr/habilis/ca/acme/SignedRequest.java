@@ -68,6 +68,7 @@ final class SignedRequest {
 
   private static SignedRequest parse(String body, String requestUrl, boolean needsNonce) {
     JsonObject env;
+    if (body == null || body.isBlank()) throw AcmeProblems.malformed("the body is empty: a flattened JWS JSON object is required");
     try {
       Object v = Json.decodeValue(body);
       if (!(v instanceof JsonObject o)) throw AcmeProblems.malformed("the body must be a flattened JWS JSON object");
@@ -206,8 +207,16 @@ final class SignedRequest {
 
   private static boolean ed25519(JWSObject jws, OctetKeyPair okp) {
     if (okp.getKeyType() != KeyType.OKP) return false;
+    byte[] x = okp.getX().decode();
+    if (x.length != Ed25519PublicKeyParameters.KEY_SIZE) {
+      throw AcmeProblems.badPublicKey("an Ed25519 key's x is " + Ed25519PublicKeyParameters.KEY_SIZE + " bytes, not " + x.length);
+    }
     Ed25519Signer verifier = new Ed25519Signer();
-    verifier.init(false, new Ed25519PublicKeyParameters(okp.getX().decode(), 0));
+    try {
+      verifier.init(false, new Ed25519PublicKeyParameters(x, 0));
+    } catch (IllegalArgumentException e) { // not a point of the curve
+      throw AcmeProblems.badPublicKey("the Ed25519 key is not a point of the curve");
+    }
     byte[] input = jws.getSigningInput();
     verifier.update(input, 0, input.length);
     return verifier.verifySignature(jws.getSignature().decode());

@@ -112,23 +112,30 @@ public final class OcspResponder {
     } catch (IOException | RuntimeException e) {
       return Future.succeededFuture(new Answer(MALFORMED, null));
     }
-    Req[] items = req.getRequestList();
-    if (items.length == 0 || items.length > maxCertIds) {
-      return Future.succeededFuture(new Answer(MALFORMED, null));
-    }
+    // Bouncy Castle decodes the request's fields lazily: a CertID of an unexpected ASN.1 shape
+    // fails here, not in the constructor, and is as malformed as an unparsable request.
     String caId = null;
     List<CertificateID> ids = new ArrayList<>();
-    for (Req item : items) {
-      CertificateID id = item.getCertID();
-      if (!HASHES.containsKey(id.getHashAlgOID())) return Future.succeededFuture(new Answer(MALFORMED, null));
-      String ca = issuers.get(issuerKey(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash()));
-      if (ca == null) return Future.succeededFuture(new Answer(UNAUTHORIZED, null));
-      if (caId != null && !caId.equals(ca)) return Future.succeededFuture(new Answer(MALFORMED, null));
-      if (id.getSerialNumber().signum() <= 0) return Future.succeededFuture(new Answer(MALFORMED, null));
-      caId = ca;
-      ids.add(id);
+    Extension nonce;
+    try {
+      nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+      Req[] items = req.getRequestList();
+      if (items.length == 0 || items.length > maxCertIds) {
+        return Future.succeededFuture(new Answer(MALFORMED, null));
+      }
+      for (Req item : items) {
+        CertificateID id = item.getCertID();
+        if (!HASHES.containsKey(id.getHashAlgOID())) return Future.succeededFuture(new Answer(MALFORMED, null));
+        String ca = issuers.get(issuerKey(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash()));
+        if (ca == null) return Future.succeededFuture(new Answer(UNAUTHORIZED, null));
+        if (caId != null && !caId.equals(ca)) return Future.succeededFuture(new Answer(MALFORMED, null));
+        if (id.getSerialNumber().signum() <= 0) return Future.succeededFuture(new Answer(MALFORMED, null));
+        caId = ca;
+        ids.add(id);
+      }
+    } catch (RuntimeException e) {
+      return Future.succeededFuture(new Answer(MALFORMED, null));
     }
-    Extension nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
     if (nonce != null && (nonce.getExtnValue().getOctets().length < 1 || nonce.getExtnValue().getOctets().length > 34)) {
       return Future.succeededFuture(new Answer(MALFORMED, null)); // RFC 8954: 1 to 32 octets of nonce
     }

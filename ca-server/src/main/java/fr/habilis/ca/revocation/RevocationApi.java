@@ -55,15 +55,17 @@ public final class RevocationApi {
     }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
     router.get("/ocsp/*").handler(rc -> {
       byte[] request;
+      String path = rc.request().path();
       try {
-        String encoded = rc.request().path().substring("/ocsp/".length());
+        // "/ocsp" itself also matches: an empty request (RFC 6960 A.1 wants one after the slash).
+        String encoded = path.length() > "/ocsp/".length() ? path.substring("/ocsp/".length()) : "";
         request = Base64.getDecoder().decode(percentDecode(encoded));
       } catch (IllegalArgumentException e) {
         send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null));
         return;
       }
       answer(rc, request);
-    });
+    }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
   }
 
   private void answer(RoutingContext rc, byte[] request) {
