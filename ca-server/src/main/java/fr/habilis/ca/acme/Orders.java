@@ -194,9 +194,13 @@ final class Orders {
         .compose(next -> next instanceof Problem p ? Future.failedFuture(p) : issue(id, (IssuanceService.Prepared) next));
   }
 
+  /**
+   * Every refusal of the CSR, its key included (weak, blocked, already certified), is badCSR: RFC
+   * 8555 reserves badPublicKey for the key that signed the JWS, and clients print it as such ("the
+   * JWS was signed by a public key the server does not support").
+   */
   private static Problem csrProblem(RuntimeException e) {
-    return e instanceof CsrRejected rejected && rejected.isPublicKeyProblem() ? AcmeProblems.badPublicKey(e.getMessage())
-        : AcmeProblems.badCsr(e.getMessage());
+    return AcmeProblems.badCsr(e.getMessage());
   }
 
   private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request) {

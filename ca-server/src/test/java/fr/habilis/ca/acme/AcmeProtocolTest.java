@@ -333,10 +333,11 @@ class AcmeProtocolTest {
     ECKey accountKey = (ECKey) c.key;
     KeyPair same = new KeyPair(accountKey.toPublicKey(), accountKey.toPrivateKey());
     problem(c.post(finalizeUrl, RawAcmeClient.csrPayload(csr(same, "csr.example.test")), false), 400, "badCSR");
-    // A key already certified elsewhere is refused as a public-key problem.
+    // A key already certified elsewhere is refused as a CSR problem (badPublicKey is about the JWS key).
     KeyPair used = ecKey();
     c.issue(new JsonObject(order("used.example.test")), csr(used, "used.example.test"));
-    problem(c.post(finalizeUrl, RawAcmeClient.csrPayload(csr(used, "csr.example.test")), false), 400, "badPublicKey");
+    JsonObject reused = problem(c.post(finalizeUrl, RawAcmeClient.csrPayload(csr(used, "csr.example.test")), false), 400, "badCSR");
+    assertTrue(reused.getString("detail").contains("key"), reused.encode());
     // After refusals the order is still ready.
     assertEquals(200, c.post(finalizeUrl, RawAcmeClient.csrPayload(csr(ecKey(), "csr.example.test")), false).statusCode());
   }

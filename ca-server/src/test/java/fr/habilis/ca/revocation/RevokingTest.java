@@ -118,7 +118,7 @@ class RevokingTest {
     assertEquals(200, c1.post(c1.url("revokeCert"), revokePayload(cert, 1), false).statusCode());
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> fx.issue(c1, "compromised2.example.test", key));
-    assertTrue(e.getMessage().contains("badPublicKey"), e.getMessage());
+    assertTrue(e.getMessage().contains("badCSR") && e.getMessage().contains("blocked"), e.getMessage());
   }
 
   @Test
