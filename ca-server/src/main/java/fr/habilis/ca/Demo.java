@@ -1,5 +1,6 @@
 package fr.habilis.ca;
 
+import fr.habilis.ca.config.DataDirectory;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.EabCredential;
@@ -44,6 +45,7 @@ final class Demo {
     Path file = ctx.config().dataDir().resolve("demo.json");
     Path tmp = file.resolveSibling("demo.json.tmp");
     Files.writeString(tmp, demo.encodePrettily(), StandardCharsets.UTF_8);
+    DataDirectory.ownerOnly(tmp); // it holds an EAB HMAC key
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return render(demo, ctx, file);
   }

@@ -3,6 +3,7 @@ package fr.habilis.ca;
 import fr.habilis.ca.acme.AcmeApi;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.ConfigException;
+import fr.habilis.ca.config.DataDirectory;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.Secrets;
@@ -95,6 +96,7 @@ public final class HabilisServer {
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     return vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
+                      DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
                       return server;
                     }, false);
                   })
@@ -133,7 +135,7 @@ public final class HabilisServer {
 
   private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws IOException {
     Path dataDir = initial.dataDir();
-    Files.createDirectories(dataDir);
+    DataDirectory.secure(dataDir, initial.isProduction());
     String httpBase = initial.isSet(Setting.PUBLIC_HTTP_URL) ? initial.get(Setting.PUBLIC_HTTP_URL)
         : "http://" + initial.hostname() + ":" + httpPort;
     Endpoints httpOnly = new Endpoints(null, httpBase);
@@ -155,6 +157,7 @@ public final class HabilisServer {
     } catch (RuntimeException e) {
       throw new ConfigException("cannot open database " + redact(config.dbUrl()) + ": " + rootMessage(e), e);
     }
+    DataDirectory.tighten(dataDir); // the keystore, the H2 file and the certificates were written with the umask
     return new Prepared(config, httpOnly, db, ca, tls, trustPem, raTokenFile);
   }
 
