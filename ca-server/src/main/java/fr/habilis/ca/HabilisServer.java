@@ -78,12 +78,14 @@ public final class HabilisServer {
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
     Clock clock = Clock.systemUTC();
 
-    return Listener.start(vertx, new HttpServerOptions(), httpRouter, host, initial.getInt(Setting.HTTP_PORT), instances)
+    int maxPerIp = initial.getInt(Setting.MAX_CONNECTIONS_PER_IP);
+    return Listener.start(vertx, connectionOptions(initial, new HttpServerOptions().setHttp2ClearTextEnabled(false)), httpRouter, host,
+            initial.getInt(Setting.HTTP_PORT), instances, maxPerIp)
         .compose(http -> vertx.executeBlocking(() -> prepare(vertx, initial, http.port(), clock), false)
             .compose(p -> {
-              HttpServerOptions tlsOptions = new HttpServerOptions().setSsl(true).setUseAlpn(true)
-                  .setKeyCertOptions(p.tls().keyCertOptions());
-              return Listener.start(vertx, tlsOptions, httpsRouter, host, p.config().getInt(Setting.HTTPS_PORT), instances)
+              HttpServerOptions tlsOptions = connectionOptions(initial, new HttpServerOptions().setSsl(true).setUseAlpn(true)
+                  .setKeyCertOptions(p.tls().keyCertOptions()));
+              return Listener.start(vertx, tlsOptions, httpsRouter, host, p.config().getInt(Setting.HTTPS_PORT), instances, maxPerIp)
                   .compose(https -> {
                     String httpsBase = p.config().isSet(Setting.PUBLIC_URL) ? p.config().get(Setting.PUBLIC_URL)
                         : "https://" + p.config().hostname() + ":" + https.port();
@@ -123,6 +125,18 @@ public final class HabilisServer {
     new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
+  }
+
+  /**
+   * Idle connections (keep-alive, a header sent halfway, a TLS handshake left open) are closed.
+   * The plain HTTP listener serves HTTP/1.1 only (no h2c): Vert.x then sees each connection when it
+   * is accepted, so the per-address cap applies before a byte is read; on HTTPS it applies after
+   * the handshake, which the handshake timeout bounds.
+   */
+  private static HttpServerOptions connectionOptions(HabilisConfig config, HttpServerOptions options) {
+    long idle = Math.max(1, config.getDuration(Setting.IDLE_TIMEOUT).toMillis());
+    return options.setIdleTimeout((int) Math.min(Integer.MAX_VALUE, idle)).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setSslHandshakeTimeout(Math.min(idle, 10_000)).setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /** Anything no module claimed: a problem document rather than the framework's HTML page. */

@@ -20,6 +20,10 @@ public enum Setting {
   PUBLIC_HTTP_URL("publicHttpUrl", null, Kind.URL),
   TLS_CERT_PEM("tlsCertPem", null, Kind.STRING),
   TLS_KEY_PEM("tlsKeyPem", null, Kind.STRING),
+  /** A connection with no byte in either direction for this long is closed (idle keep-alive, a half-sent header). */
+  IDLE_TIMEOUT("idleTimeout", "PT60S", Kind.DURATION),
+  /** Open connections one remote address may hold on each listener. */
+  MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "256", Kind.POSITIVE_INT),
   // --- storage
   DB_URL("dbUrl", null, Kind.STRING),
   DB_USER("dbUser", null, Kind.STRING),

@@ -29,11 +29,21 @@ public final class Listener {
   }
 
   public static Future<Listener> start(Vertx vertx, HttpServerOptions options, Router router, String host, int port, int instances) {
+    return start(vertx, options, router, host, port, instances, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Starts the listener; a remote address holding {@code maxPerIp} open connections has its next
+   * one closed at once (the instances share the count).
+   */
+  public static Future<Listener> start(Vertx vertx, HttpServerOptions options, Router router, String host, int port, int instances,
+      int maxPerIp) {
     AtomicInteger bound = new AtomicInteger();
+    ConnectionLimit limit = new ConnectionLimit(maxPerIp);
     // Vert.x shares one random port among servers that listen on the same negative port number;
     // each listener gets its own negative number so HTTP and HTTPS never share a port.
     int listenPort = port == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : port;
-    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound),
+    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound, limit),
             new DeploymentOptions().setInstances(instances))
         .map(id -> new Listener(bound.get(), id));
   }
@@ -48,19 +58,47 @@ public final class Listener {
     private final String host;
     private final int port;
     private final AtomicInteger bound;
+    private final ConnectionLimit limit;
 
-    ServerVerticle(HttpServerOptions options, Router router, String host, int port, AtomicInteger bound) {
+    ServerVerticle(HttpServerOptions options, Router router, String host, int port, AtomicInteger bound, ConnectionLimit limit) {
       this.options = options;
       this.router = router;
       this.host = host;
       this.port = port;
       this.bound = bound;
+      this.limit = limit;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router).listen(port, host)
+      return vertx.createHttpServer(options).connectionHandler(limit::admit).requestHandler(router).listen(port, host)
           .map(HttpServer::actualPort).onSuccess(bound::set);
+    }
+  }
+
+  /** Open connections per remote address, shared by a listener's instances. */
+  private static final class ConnectionLimit {
+    private final int max;
+    private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> open = new java.util.concurrent.ConcurrentHashMap<>();
+
+    ConnectionLimit(int max) {
+      this.max = max;
+    }
+
+    void admit(io.vertx.core.http.HttpConnection conn) {
+      if (max == Integer.MAX_VALUE || conn.remoteAddress() == null) return;
+      String ip = conn.remoteAddress().hostAddress();
+      AtomicInteger count = open.computeIfAbsent(ip, k -> new AtomicInteger());
+      if (count.incrementAndGet() > max) {
+        release(ip, count);
+        conn.close();
+        return;
+      }
+      conn.closeHandler(v -> release(ip, count));
+    }
+
+    private void release(String ip, AtomicInteger count) {
+      if (count.decrementAndGet() <= 0) open.remove(ip, count);
     }
   }
 }
