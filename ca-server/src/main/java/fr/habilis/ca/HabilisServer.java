@@ -7,6 +7,7 @@ import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaStore;
@@ -47,6 +48,7 @@ public final class HabilisServer {
   private final Listener https;
   private final Path trustPem;
   private final Path raTokenFile;
+  private Notifier notifier;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -93,6 +95,7 @@ public final class HabilisServer {
                     new CaPublisher(p.ca()).mount(httpRouter);
                     mountApis(ctx, httpRouter, httpsRouter);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
+                    server.notifier = Notifier.start(ctx);
                     return vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       return server;
@@ -208,7 +211,8 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
-    return https.close(vertx)
+    Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
+    return notices.compose(x -> https.close(vertx))
         .compose(x -> http.close(vertx))
         .eventually(() -> vertx.executeBlocking(() -> {
           context.db().close();
