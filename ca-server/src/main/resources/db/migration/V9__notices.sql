@@ -25,6 +25,7 @@ ALTER TABLE outbox ADD COLUMN next_attempt_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE outbox ADD COLUMN claimed_by VARCHAR(80);
 ALTER TABLE outbox ADD COLUMN claim_expires_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE outbox ADD COLUMN last_error VARCHAR(1000);
+ALTER TABLE outbox ADD COLUMN sent_by VARCHAR(80);                            -- instance that delivered it
 UPDATE outbox SET state = CASE WHEN sent_at IS NULL THEN 'pending' ELSE 'sent' END, next_attempt_at = created_at;
 CREATE UNIQUE INDEX outbox_notice_key ON outbox(notice_key);
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);

@@ -111,7 +111,7 @@ public final class Notifier {
         return null;
       }).mapEmpty();
       return mail.sendMail(message(e)).timeout(smtp.timeout().toMillis(), TimeUnit.MILLISECONDS)
-          .compose(sent -> ctx.db().tx(c -> outbox.markSent(c, e.id(), ctx.clock().instant())).mapEmpty(),
+          .compose(sent -> ctx.db().tx(c -> outbox.markSent(c, e.id(), instance, ctx.clock().instant())).mapEmpty(),
               err -> ctx.db().tx(c -> {
                 outbox.markAttemptFailed(c, e.id(), describe(err), ctx.clock().instant(),
                     ctx.config().getInt(Setting.NOTICE_MAX_ATTEMPTS), ctx.config().getDuration(Setting.NOTICE_RETRY_DELAY));

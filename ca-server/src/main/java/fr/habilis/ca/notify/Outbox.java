@@ -42,7 +42,7 @@ public final class Outbox {
   /** One row as the RA API shows it. */
   public record Entry(long id, String kind, String recipient, String role, String language, String subject,
       String text, String html, String reference, String serial, String state, int attempts, Instant createdAt,
-      Instant nextAttemptAt, Instant sentAt, String claimedBy, Instant claimExpiresAt, String lastError) {}
+      Instant nextAttemptAt, Instant sentAt, String sentBy, String claimedBy, Instant claimExpiresAt, String lastError) {}
 
   /** Filters of {@link #list}; null means any. */
   public record Filter(String state, String kind, String recipient, String reference, String serial) {}
@@ -116,12 +116,13 @@ public final class Outbox {
     return claimed;
   }
 
-  /** Delivered: the row leaves the queue for good (even if its claim had expired meanwhile). */
-  public boolean markSent(Connection c, long id, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'sent', sent_at = ?, claimed_by = NULL,"
-        + " claim_expires_at = NULL, last_error = NULL WHERE id = ? AND state = 'pending'")) {
+  /** Delivered by {@code sender}: the row leaves the queue for good (even if its claim had expired meanwhile). */
+  public boolean markSent(Connection c, long id, String sender, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET state = 'sent', sent_at = ?, sent_by = ?,"
+        + " claimed_by = NULL, claim_expires_at = NULL, last_error = NULL WHERE id = ? AND state = 'pending'")) {
       ps.setObject(1, utc(now));
-      ps.setLong(2, id);
+      ps.setString(2, sender);
+      ps.setLong(3, id);
       return ps.executeUpdate() == 1;
     }
   }
@@ -181,8 +182,8 @@ public final class Outbox {
   }
 
   private static final String SELECT = "SELECT id, kind, recipient, role, language, subject, body, html_body,"
-      + " reference, serial, state, attempts, created_at, next_attempt_at, sent_at, claimed_by, claim_expires_at,"
-      + " last_error FROM outbox";
+      + " reference, serial, state, attempts, created_at, next_attempt_at, sent_at, sent_by, claimed_by,"
+      + " claim_expires_at, last_error FROM outbox";
 
   public Optional<Entry> find(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE id = ?")) {
@@ -234,7 +235,8 @@ public final class Outbox {
   private static Entry row(ResultSet rs) throws SQLException {
     return new Entry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
         rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11), rs.getInt(12),
-        instant(rs, 13), instant(rs, 14), instant(rs, 15), rs.getString(16), instant(rs, 17), rs.getString(18));
+        instant(rs, 13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17), instant(rs, 18),
+        rs.getString(19));
   }
 
   private static String cut(String s, int max) {

@@ -94,7 +94,7 @@ final class RaNotices {
         .put("subject", e.subject()).put("reference", e.reference()).put("serial", e.serial())
         .put("attempts", e.attempts()).put("lastError", e.lastError())
         .put("createdAt", str(e.createdAt())).put("nextAttemptAt", "pending".equals(e.state()) ? str(e.nextAttemptAt()) : null)
-        .put("sentAt", str(e.sentAt())).put("claimedBy", e.claimedBy()).put("claimExpiresAt", str(e.claimExpiresAt()));
+        .put("sentAt", str(e.sentAt())).put("sentBy", e.sentBy()).put("claimedBy", e.claimedBy()).put("claimExpiresAt", str(e.claimExpiresAt()));
   }
 
   private static String str(Object o) {
