@@ -83,17 +83,18 @@ final class NoticeRepository {
   /**
    * Was the certificate replaced, so that its expiry needs no notice? Until the ACME
    * {@code replaces} link (ARI, RFC 9773) is recorded, a certificate counts as replaced when the
-   * account that ordered it holds a newer valid certificate of the same profile, structure and CN
-   * that outlives it: a renewal. A renewal from another account (a reinstalled server) does not
+   * account that ordered it holds a valid certificate of the same profile, structure and CN issued
+   * after it and expiring no sooner: a renewal. A renewal from another account (a reinstalled server) does not
    * count, so the error is on the side of one notice too many, never one too few.
    */
   boolean isReplaced(Connection c, StoredCertificate cert, Instant now) throws SQLException {
     // TODO(issue 14, ARI half): once V8 records the "replaced by" link, also answer true when this
     // certificate has a successor through it (whatever the account), e.g. "OR EXISTS (... replaces = ?)".
     if (cert.accountId() == null || cert.commonName() == null) return false;
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates WHERE account_id = ? AND profile = ?"
-        + " AND structure_id = ? AND common_name = ? AND status = 'valid' AND serial <> ? AND not_after > ?"
-        + " AND not_after > ?")) {
+    // Issued after it (created_at: two renewals within one second share notAfter) and not expiring sooner.
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates n WHERE n.account_id = ? AND n.profile = ?"
+        + " AND n.structure_id = ? AND n.common_name = ? AND n.status = 'valid' AND n.serial <> ? AND n.not_after >= ?"
+        + " AND n.not_after > ? AND n.created_at > (SELECT o.created_at FROM certificates o WHERE o.serial = ?)")) {
       ps.setLong(1, cert.accountId());
       ps.setString(2, cert.profile());
       ps.setString(3, cert.structureId());
@@ -101,6 +102,7 @@ final class NoticeRepository {
       ps.setString(5, cert.serialHex());
       ps.setObject(6, utc(cert.notAfter()));
       ps.setObject(7, utc(now));
+      ps.setString(8, cert.serialHex());
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
