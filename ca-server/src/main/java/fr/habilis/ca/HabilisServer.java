@@ -148,6 +148,7 @@ public final class HabilisServer {
       throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
     }
     char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
+    Notifier.checkSettings(config);
 
     CaHierarchy ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
     TlsMaterial tls = TlsMaterial.loadOrCreate(config, ca, clock);

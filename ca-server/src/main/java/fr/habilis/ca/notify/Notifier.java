@@ -48,6 +48,11 @@ public final class Notifier {
     this.every = ctx.config().getDuration(Setting.NOTICE_SCAN_EVERY);
   }
 
+  /** Fails with a ConfigException for inconsistent notice settings (before any listener binds). */
+  public static void checkSettings(fr.habilis.ca.config.HabilisConfig config) {
+    SmtpSettings.from(config);
+  }
+
   /** Starts the periodic tick; fails with a ConfigException for inconsistent SMTP settings. */
   public static Notifier start(ServerContext ctx) {
     Notifier n = new Notifier(ctx, SmtpSettings.from(ctx.config()));
