@@ -105,16 +105,24 @@ public final class Notifier {
     return sendOne(claimed.get(i)).compose(x -> sendEach(claimed, i + 1));
   }
 
-  /** One message: checked still wanted, sent, marked; a failure is recorded on the row, not raised. */
+  private static final String CLAIM_LOST = "";
+
+  /**
+   * One message: claim renewed and still wanted, sent, marked; a failure is recorded on the row,
+   * not raised. A row whose claim was lost meanwhile is left to its new claimer.
+   */
   private Future<Void> sendOne(Outbox.Entry e) {
-    Future<String> obsolete = NoticeKind.CERTIFICATE_EXPIRING.stored().equals(e.kind()) && e.serial() != null
-        ? ctx.db().tx(c -> notices.expiryObsolete(c, e.serial(), ctx.clock().instant()))
-        : Future.succeededFuture(null);
-    return obsolete.compose(why -> {
-      if (why != null) return ctx.db().tx(c -> {
-        outbox.cancel(c, e.id(), why);
-        return null;
-      }).mapEmpty();
+    Duration lease = ctx.config().getDuration(Setting.NOTICE_CLAIM_LEASE);
+    Future<String> ready = ctx.db().tx(c -> {
+      Instant now = ctx.clock().instant();
+      if (!outbox.renewClaim(c, e.id(), instance, now, lease)) return CLAIM_LOST;
+      boolean expiry = NoticeKind.CERTIFICATE_EXPIRING.stored().equals(e.kind()) && e.serial() != null;
+      String why = expiry ? notices.expiryObsolete(c, e.serial(), now) : null;
+      if (why != null) outbox.cancel(c, e.id(), why);
+      return why;
+    });
+    return ready.compose(why -> {
+      if (why != null) return Future.succeededFuture();
       return mail.sendMail(message(e)).timeout(smtp.timeout().toMillis(), TimeUnit.MILLISECONDS)
           .compose(sent -> ctx.db().tx(c -> outbox.markSent(c, e.id(), instance, ctx.clock().instant())).mapEmpty(),
               err -> ctx.db().tx(c -> {

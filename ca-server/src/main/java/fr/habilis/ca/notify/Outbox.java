@@ -21,7 +21,8 @@ import java.util.Optional;
  *   <li>{@link #claim}: a conditional UPDATE per due row sets {@code claimed_by} and
  *       {@code claim_expires_at}; the database's row lock lets one instance win each row (the
  *       loser's UPDATE re-reads the row, sees the live claim and matches nothing);
- *   <li>the claimer sends, then {@link #markSent} (or {@link #markAttemptFailed}, {@link #cancel});
+ *   <li>the claimer renews its claim on a row just before sending it ({@link #renewClaim}), sends,
+ *       then {@link #markSent} (or {@link #markAttemptFailed}, {@link #cancel});
  *   <li>a claimer that dies leaves its claims to expire: after the lease any instance claims the
  *       row again. A message accepted by the SMTP server just before such a crash is sent twice:
  *       that is the only duplicate, and it comes at most one lease later.
@@ -114,6 +115,22 @@ public final class Outbox {
       }
     }
     return claimed;
+  }
+
+  /**
+   * Renews this claimer's live claim on one row just before sending it, so that every send starts
+   * with a whole lease ahead (a batch of slow sends never outlives its claim); false when the claim
+   * was lost (expired and taken, or the row is no longer pending): then the row must not be sent.
+   */
+  public boolean renewClaim(Connection c, long id, String claimer, Instant now, Duration lease) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE outbox SET claim_expires_at = ? WHERE id = ?"
+        + " AND claimed_by = ? AND state = 'pending' AND claim_expires_at > ?")) {
+      ps.setObject(1, utc(now.plus(lease)));
+      ps.setLong(2, id);
+      ps.setString(3, claimer);
+      ps.setObject(4, utc(now));
+      return ps.executeUpdate() == 1;
+    }
   }
 
   /** Delivered by {@code sender}: the row leaves the queue for good (even if its claim had expired meanwhile). */

@@ -142,7 +142,7 @@ class NoticeMailTest {
     List<MailServer.Mail> api = await("h3.test", "api.h3.test", 12);
     List<MailServer.Mail> www = await("h3.test", "www.h3.test", 12);
     for (String r : recipients) {
-      List<String> days = api.stream().filter(m -> m.to().equals(r)).map(m -> m.text().replaceAll("(?s).*\\((avis à|notice) (\\d+) (jours|days).*", "$2")).sorted().toList();
+      List<String> days = api.stream().filter(m -> m.to().equals(r)).map(m -> m.text().replaceAll("(?s).*(envoyé à|sent) (\\d+) (jours|days).*", "$2")).sorted().toList();
       assertEquals(List.of("14", "30", "60"), days, r + " gets each threshold once");
     }
     assertTrue(to(api, "jean@h3.test").subject().startsWith("[Habilis] Certificate api.h3.test expires on "));
