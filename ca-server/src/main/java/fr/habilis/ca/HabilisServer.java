@@ -8,6 +8,7 @@ import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaStore;
@@ -48,6 +49,7 @@ public final class HabilisServer {
   private final Listener https;
   private final Path trustPem;
   private final Path raTokenFile;
+  private Notifier notifier;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -96,6 +98,7 @@ public final class HabilisServer {
                     new CaPublisher(p.ca()).mount(httpRouter);
                     mountApis(ctx, httpRouter, httpsRouter);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
+                    server.notifier = Notifier.start(ctx);
                     return vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
@@ -161,6 +164,7 @@ public final class HabilisServer {
       throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
     }
     char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
+    Notifier.checkSettings(config);
 
     CaHierarchy ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
     TlsMaterial tls = TlsMaterial.loadOrCreate(config, ca, clock);
@@ -225,7 +229,8 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
-    return https.close(vertx)
+    Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
+    return notices.compose(x -> https.close(vertx))
         .compose(x -> http.close(vertx))
         .eventually(() -> vertx.executeBlocking(() -> {
           context.db().close();

@@ -151,6 +151,13 @@ public final class ConfigLoader {
           throw new ConfigException(where + ": '" + v + "' is not a duration (e.g. 30d, 10m, PT1H)");
         }
       }
+      case DURATION_LIST -> {
+        try {
+          Setting.parseDurations(v);
+        } catch (RuntimeException e) {
+          throw new ConfigException(where + ": '" + v + "' is not a list of positive durations (e.g. P60D,P30D,P7D)");
+        }
+      }
       case OID -> {
         if (!v.matches("[0-2](\\.(0|[1-9][0-9]*))+")) throw new ConfigException(where + ": '" + v + "' is not an OID");
       }
@@ -168,6 +175,10 @@ public final class ConfigLoader {
     if (config.getInt(Setting.TEST_NONCE_REJECT_PERCENT) != 0) {
       throw new ConfigException("configuration " + Setting.TEST_NONCE_REJECT_PERCENT.key() + " ("
           + Setting.TEST_NONCE_REJECT_PERCENT.envName() + ") is a test switch, refused in production");
+    }
+    if ("none".equals(config.get(Setting.SMTP_SECURITY)) && config.isSet(Setting.SMTP_HOST)) {
+      throw new ConfigException("configuration " + Setting.SMTP_SECURITY.key() + " (" + Setting.SMTP_SECURITY.envName()
+          + ") none sends notices unencrypted: a test switch, refused in production (use starttls or tls)");
     }
     if (config.getDuration(Setting.CERTIFICATE_VALIDITY).compareTo(java.time.Duration.ofDays(1)) < 0) {
       throw new ConfigException("configuration " + Setting.CERTIFICATE_VALIDITY.key() + " ("

@@ -38,6 +38,10 @@ public final class HabilisConfig {
     return Setting.parseDuration(get(s));
   }
 
+  public java.util.List<Duration> getDurations(Setting s) {
+    return Setting.parseDurations(get(s));
+  }
+
   public boolean getBoolean(Setting s) {
     return Boolean.parseBoolean(get(s));
   }

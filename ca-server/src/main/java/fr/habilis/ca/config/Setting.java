@@ -64,12 +64,27 @@ public enum Setting {
   OCSP_VALIDITY("ocspValidity", "P1D", Kind.DURATION),
   OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
   OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT),
+  // --- notices by e-mail (protocol-spec/notices.md); without smtpHost they are kept, listed by the RA API
+  SMTP_HOST("smtpHost", null, Kind.HOSTNAME),
+  SMTP_PORT("smtpPort", "587", Kind.PORT),
+  SMTP_SECURITY("smtpSecurity", "starttls", Kind.ENUM, "starttls", "tls", "none"),
+  SMTP_USERNAME("smtpUsername", null, Kind.STRING),
+  SMTP_PASSWORD("smtpPassword", null, Kind.STRING),
+  SMTP_FROM("smtpFrom", null, Kind.STRING),
+  SMTP_TRUST_PEM("smtpTrustPem", null, Kind.STRING),
+  SMTP_TIMEOUT("smtpTimeout", "PT30S", Kind.DURATION),
+  NOTICE_EXPIRY_OFFSETS("noticeExpiryOffsets", "P60D,P30D,P7D", Kind.DURATION_LIST),
+  NOTICE_SCAN_EVERY("noticeScanEvery", "PT1M", Kind.DURATION),
+  NOTICE_BATCH_SIZE("noticeBatchSize", "20", Kind.POSITIVE_INT),
+  NOTICE_CLAIM_LEASE("noticeClaimLease", "PT5M", Kind.DURATION),
+  NOTICE_MAX_ATTEMPTS("noticeMaxAttempts", "8", Kind.POSITIVE_INT),
+  NOTICE_RETRY_DELAY("noticeRetryDelay", "PT1M", Kind.DURATION),
   // --- test switches (refused in production): clients' robustness tests, like Pebble's
   // PEBBLE_WFE_NONCEREJECT; short lifetimes use certificateValidity (at least 1 day in production)
   TEST_NONCE_REJECT_PERCENT("testNonceRejectPercent", "0", Kind.PERCENT);
 
   /** How a value is checked. */
-  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN }
+  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST }
 
   private final String key;
   private final String defaultValue;
@@ -112,6 +127,17 @@ public enum Setting {
   public static Setting byEnvName(String name) {
     for (Setting s : values()) if (s.envName().equals(name)) return s;
     return null;
+  }
+
+  /** "P60D,P30D,P7D" (or "60d, 30d, 7d"): at least one positive duration, comma-separated. */
+  static java.util.List<Duration> parseDurations(String value) {
+    java.util.List<Duration> list = new java.util.ArrayList<>();
+    for (String part : value.split(",")) {
+      Duration d = parseDuration(part);
+      if (d.isNegative() || d.isZero()) throw new IllegalArgumentException("durations must be positive");
+      list.add(d);
+    }
+    return list;
   }
 
   static Duration parseDuration(String value) {

@@ -103,6 +103,7 @@ public final class RaApi {
           replacement.cardType(), ACTOR).map(RaJson::admin));
     });
     certificates.mount(router);
+    new RaNotices(ctx).mount(router);
   }
 
   private void list(RoutingContext rc) {

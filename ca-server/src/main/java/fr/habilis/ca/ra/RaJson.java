@@ -32,12 +32,14 @@ final class RaJson {
             .put("firstName", s.firstName()).put("email", s.email()).put("phone", s.phone()))
         .put("administrators", admins).put("offers", offers)
         .put("usage", h.usage()).put("editor", h.editor()).put("solution", h.solution())
+        .put("language", h.language().code()).put("informEmails", new JsonArray(h.informEmails()))
         .put("createdAt", h.createdAt().toString()).put("updatedAt", h.updatedAt().toString());
   }
 
   static JsonObject admin(Administrator a) {
     return new JsonObject().put("cardNumber", a.cardNumber()).put("cardType", a.cardType().name())
-        .put("lastName", a.lastName()).put("firstName", a.firstName()).put("email", a.email()).put("phone", a.phone());
+        .put("lastName", a.lastName()).put("firstName", a.firstName()).put("email", a.email()).put("phone", a.phone())
+        .put("language", a.language() == null ? "fr" : a.language().code());
   }
 
   static JsonObject offer(Offer o) {

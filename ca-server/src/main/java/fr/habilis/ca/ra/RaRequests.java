@@ -4,6 +4,7 @@ import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Departments;
 import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.IdType;
+import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
 import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryErrors.FieldError;
@@ -108,8 +109,11 @@ final class RaRequests {
     String usage = r.text(body, "usage", "usage", 2000, false);
     String editor = r.text(body, "editor", "editor", 200, false);
     String solution = r.text(body, "solution", "solution", 200, false);
+    Language language = r.language(body, "language");
+    List<String> inform = r.informEmails(body);
     r.failIfInvalid();
-    return new NewHabilitation(structure, form, signatory, admins, offers, usage, editor, solution);
+    return new NewHabilitation(structure, form, signatory, admins, offers, usage, editor, solution,
+        language == null ? Language.FR : language, inform);
   }
 
   static Administrator administrator(JsonObject body) {
@@ -157,7 +161,42 @@ final class RaRequests {
     String first = text(a, "firstName", prefix + "firstName", 100, true);
     String email = email(a, "email", prefix + "email", true);
     String phone = phone(a, "phone", prefix + "phone");
-    return new Administrator(null, card, type, last, first, email, phone);
+    return new Administrator(null, card, type, last, first, email, phone, language(a, prefix + "language"));
+  }
+
+  /** Member {@code language}, the notices' language: "fr" or "en"; null when absent. */
+  private Language language(JsonObject o, String path) {
+    String v = text(o, "language", path, 2, false);
+    if (v == null) return null;
+    return Language.ofCode(v).orElseGet(() -> {
+      error(path, "must be fr or en");
+      return null;
+    });
+  }
+
+  /** Seed 004's "e-mail d'une personne à informer" (CC), here per habilitation: at most 5 addresses. */
+  private List<String> informEmails(JsonObject body) {
+    Object v = body.getValue("informEmails");
+    List<String> list = new ArrayList<>();
+    if (v == null) return list;
+    if (!(v instanceof JsonArray a)) {
+      error("informEmails", "must be an array of e-mail addresses");
+      return list;
+    }
+    if (a.size() > 5) {
+      error("informEmails", "at most 5");
+      return list;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      String path = "informEmails[" + i + "]";
+      if (!(a.getValue(i) instanceof String)) {
+        error(path, "must be a string");
+        continue;
+      }
+      String e = email(new JsonObject().put("v", a.getValue(i)), "v", path, true);
+      if (e != null) list.add(e);
+    }
+    return list;
   }
 
   private Offer offer(JsonObject o, String path) {

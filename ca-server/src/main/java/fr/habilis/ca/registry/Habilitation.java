@@ -6,11 +6,14 @@ import java.util.List;
 /**
  * One habilitation request (form 413 or 414) and its lifecycle: RECEIVED → ACTIVE | REJECTED,
  * ACTIVE → REVOKED. {@code administrators} are the ones currently named (form 503 removals excluded).
+ * {@code language} is that of the notices to the signatory and to {@code informEmails}, the
+ * addresses that receive every notice of this habilitation for information (seed 004's CC).
  */
 public record Habilitation(
     long id, String reference, String structureId, String form, Status status, String statusReason,
     Signatory signatory, List<Administrator> administrators, List<Offer> offers,
-    String usage, String editor, String solution, Instant createdAt, Instant updatedAt) {
+    String usage, String editor, String solution, Instant createdAt, Instant updatedAt,
+    Language language, List<String> informEmails) {
 
   public enum Status { RECEIVED, ACTIVE, REJECTED, REVOKED }
 
@@ -21,6 +24,16 @@ public record Habilitation(
   public Habilitation {
     administrators = List.copyOf(administrators);
     offers = List.copyOf(offers);
+    if (language == null) language = Language.FR;
+    informEmails = informEmails == null ? List.of() : List.copyOf(informEmails);
+  }
+
+  /** A habilitation whose notices are in French, with no address to inform. */
+  public Habilitation(long id, String reference, String structureId, String form, Status status, String statusReason,
+      Signatory signatory, List<Administrator> administrators, List<Offer> offers, String usage, String editor,
+      String solution, Instant createdAt, Instant updatedAt) {
+    this(id, reference, structureId, form, status, statusReason, signatory, administrators, offers, usage, editor,
+        solution, createdAt, updatedAt, Language.FR, List.of());
   }
 
   public boolean names(String adminId) {

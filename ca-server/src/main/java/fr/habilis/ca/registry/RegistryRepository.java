@@ -5,6 +5,7 @@ import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.Habilitation.Status;
+import io.vertx.core.json.JsonArray;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +62,7 @@ public final class RegistryRepository {
 
   private Optional<Administrator> findAdmin(Connection c, String column, String value) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, card_number, card_type, last_name, first_name, email,"
-        + " phone FROM administrators WHERE " + column + " = ?")) {
+        + " phone, language FROM administrators WHERE " + column + " = ?")) {
       ps.setString(1, value);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(admin(rs)) : Optional.empty();
@@ -72,7 +73,7 @@ public final class RegistryRepository {
   private static Administrator admin(ResultSet rs) throws SQLException {
     return new Administrator(rs.getString("id"), rs.getString("card_number"),
         Administrator.CardType.valueOf(rs.getString("card_type")), rs.getString("last_name"),
-        rs.getString("first_name"), rs.getString("email"), rs.getString("phone"));
+        rs.getString("first_name"), rs.getString("email"), rs.getString("phone"), Language.stored(rs.getString("language")));
   }
 
   /** Every card number the person holding this card has had (current first), or empty for an unknown card. */
@@ -106,9 +107,9 @@ public final class RegistryRepository {
   /** Inserts a new person with a fresh id. */
   public Administrator insertAdmin(Connection c, Administrator a, Instant now) throws SQLException {
     Administrator stored = new Administrator(UUID.randomUUID().toString(), a.cardNumber(), a.cardType(), a.lastName(),
-        a.firstName(), a.email(), a.phone());
+        a.firstName(), a.email(), a.phone(), a.language() == null ? Language.FR : a.language());
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO administrators (id, card_number, card_type, last_name,"
-        + " first_name, email, phone, created_at) VALUES (?,?,?,?,?,?,?,?)")) {
+        + " first_name, email, phone, created_at, language) VALUES (?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, stored.id());
       ps.setString(2, stored.cardNumber());
       ps.setString(3, stored.cardType().name());
@@ -117,17 +118,21 @@ public final class RegistryRepository {
       ps.setString(6, stored.email());
       ps.setString(7, stored.phone());
       ps.setObject(8, utc(now));
+      ps.setString(9, stored.language().code());
       ps.executeUpdate();
     }
     return stored;
   }
 
-  /** Contact details follow the latest form that names the person. */
-  public void updateAdminContact(Connection c, String id, String email, String phone) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE administrators SET email = ?, phone = ? WHERE id = ?")) {
+  /** Contact details (and the notices' language, when the form states one) follow the latest form naming the person. */
+  public void updateAdminContact(Connection c, String id, String email, String phone, Language language)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE administrators SET email = ?, phone = ?,"
+        + " language = COALESCE(?, language) WHERE id = ?")) {
       ps.setString(1, email);
       ps.setString(2, phone);
-      ps.setString(3, id);
+      ps.setString(3, language == null ? null : language.code());
+      ps.setString(4, id);
       ps.executeUpdate();
     }
   }
@@ -155,10 +160,17 @@ public final class RegistryRepository {
   /** Inserts a RECEIVED request and gives it its reference, HAB-{year}-{number}. */
   public String insertHabilitation(Connection c, String structureId, String form, Signatory sig, String usage,
       String editor, String solution, Instant now) throws SQLException {
+    return insertHabilitation(c, structureId, form, sig, usage, editor, solution, Language.FR, List.of(), now);
+  }
+
+  /** The same with the notices' language and the addresses to inform (seed 004's CC). */
+  public String insertHabilitation(Connection c, String structureId, String form, Signatory sig, String usage,
+      String editor, String solution, Language language, List<String> informEmails, Instant now) throws SQLException {
     long id;
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO habilitations (structure_id, form, status,"
         + " signatory_role, signatory_last, signatory_first, signatory_email, signatory_phone, usage_text, editor,"
-        + " solution, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+        + " solution, created_at, updated_at, language, inform_emails) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        Statement.RETURN_GENERATED_KEYS)) {
       ps.setString(1, structureId);
       ps.setString(2, form);
       ps.setString(3, Status.RECEIVED.name());
@@ -172,6 +184,8 @@ public final class RegistryRepository {
       ps.setString(11, solution);
       ps.setObject(12, utc(now));
       ps.setObject(13, utc(now));
+      ps.setString(14, language.code());
+      ps.setString(15, new JsonArray(informEmails).encode());
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
@@ -288,7 +302,8 @@ public final class RegistryRepository {
     Map<Long, Object[]> rows = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
         + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
-        + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at FROM habilitations h"
+        + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at, h.language,"
+        + " h.inform_emails FROM habilitations h"
         + " WHERE " + where + " ORDER BY h.id DESC LIMIT ? OFFSET ?")) {
       int i = 1;
       for (Object a : args) ps.setObject(i++, a);
@@ -300,7 +315,8 @@ public final class RegistryRepository {
               Status.valueOf(rs.getString(5)), rs.getString(6),
               new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                   rs.getString(10), rs.getString(11)),
-              rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16)});
+              rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
+              Language.stored(rs.getString(17)), informEmails(rs.getString(18))});
         }
       }
     }
@@ -309,15 +325,26 @@ public final class RegistryRepository {
       Object[] r = e.getValue();
       result.add(new Habilitation(e.getKey(), (String) r[0], (String) r[1], (String) r[2], (Status) r[3], (String) r[4],
           (Signatory) r[5], admins(c, e.getKey()), offers(c, e.getKey()), (String) r[6], (String) r[7], (String) r[8],
-          (Instant) r[9], (Instant) r[10]));
+          (Instant) r[9], (Instant) r[10], (Language) r[11], castList(r[12])));
     }
     return result;
+  }
+
+  private static List<String> informEmails(String json) {
+    List<String> list = new ArrayList<>();
+    if (json != null) new JsonArray(json).forEach(x -> list.add((String) x));
+    return list;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> castList(Object o) {
+    return (List<String>) o;
   }
 
   private List<Administrator> admins(Connection c, long habilitationId) throws SQLException {
     List<Administrator> list = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT a.id, a.card_number, a.card_type, a.last_name, a.first_name,"
-        + " a.email, a.phone FROM habilitation_admins ha JOIN administrators a ON a.id = ha.admin_id"
+        + " a.email, a.phone, a.language FROM habilitation_admins ha JOIN administrators a ON a.id = ha.admin_id"
         + " WHERE ha.habilitation_id = ? AND ha.removed_at IS NULL ORDER BY ha.added_at, a.card_number")) {
       ps.setLong(1, habilitationId);
       try (ResultSet rs = ps.executeQuery()) {

@@ -3,6 +3,8 @@ package fr.habilis.ca.registry;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.notify.NoticeKind;
+import fr.habilis.ca.notify.Notices;
 import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.Habilitation.Status;
 import io.vertx.core.Future;
@@ -19,22 +21,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry's operations: each is one transaction with its audit entry (and outbox notices),
- * so a failure anywhere changes nothing. Illegal transitions fail with 409, unknown records with 404.
+ * The registry's operations: each is one transaction with its audit entry (and outbox notices,
+ * see {@link Notices}), so a failure anywhere changes nothing. Illegal transitions fail with 409,
+ * unknown records with 404.
  */
 public final class RegistryService {
   private final ServerContext ctx;
   private final RegistryRepository repo = new RegistryRepository();
   private final EabRepository eab = new EabRepository();
-  private final Outbox outbox = new Outbox();
+  private final Notices notices;
 
   public RegistryService(ServerContext ctx) {
     this.ctx = ctx;
+    this.notices = new Notices(ctx);
   }
 
-  /** A habilitation request as received (form 413/414), already validated field by field. */
+  /**
+   * A habilitation request as received (form 413/414), already validated field by field;
+   * {@code language} (null: French) and {@code informEmails} concern its notices.
+   */
   public record NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
-      List<Offer> offers, String usage, String editor, String solution) {}
+      List<Offer> offers, String usage, String editor, String solution, Language language, List<String> informEmails) {
+
+    public NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
+        List<Offer> offers, String usage, String editor, String solution) {
+      this(structureId, form, signatory, administrators, offers, usage, editor, solution, Language.FR, List.of());
+    }
+  }
 
   /** A credential as shown once to the operator. */
   public record IssuedCredential(String cardNumber, EabCredential credential) {}
@@ -85,7 +98,8 @@ public final class RegistryService {
       }
       if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
       String reference = repo.insertHabilitation(c, req.structureId(), req.form(), req.signatory(), req.usage(),
-          req.editor(), req.solution(), now);
+          req.editor(), req.solution(), req.language() == null ? Language.FR : req.language(),
+          req.informEmails() == null ? List.of() : req.informEmails(), now);
       long id = repo.findHabilitation(c, reference).orElseThrow().id();
       for (int i = 0; i < req.offers().size(); i++) repo.insertOffer(c, id, i, req.offers().get(i));
       for (Administrator a : req.administrators()) repo.addAdmin(c, id, person(c, a, now).id(), now);
@@ -119,9 +133,7 @@ public final class RegistryService {
       Habilitation active = find(c, reference);
       ctx.audit().append(c, actor, "habilitation.approved", reference, new JsonObject()
           .put("credentials", new JsonArray(creds.stream().map(x -> x.credential().kid()).toList())).encode());
-      notifyAll(c, active, "habilitation.approved", "Habilitation " + reference + " approuvée",
-          "La demande d'habilitation " + reference + " pour la structure " + h.structureId()
-              + " est approuvée. Offres : " + offers(h) + ".", now);
+      notices.habilitation(c, NoticeKind.HABILITATION_APPROVED, active, null, now);
       return new Approval(active, creds);
     });
   }
@@ -132,8 +144,7 @@ public final class RegistryService {
       Habilitation h = find(c, reference);
       transition(c, h, Status.RECEIVED, Status.REJECTED, reason, now);
       ctx.audit().append(c, actor, "habilitation.rejected", reference, new JsonObject().put("reason", reason).encode());
-      notifyAll(c, h, "habilitation.rejected", "Habilitation " + reference + " refusée",
-          "La demande d'habilitation " + reference + " est refusée : " + reason, now);
+      notices.habilitation(c, NoticeKind.HABILITATION_REJECTED, h, reason, now);
       return find(c, reference);
     });
   }
@@ -157,8 +168,7 @@ public final class RegistryService {
       Habilitation h = find(c, reference);
       transition(c, h, Status.ACTIVE, Status.REVOKED, reason, now);
       ctx.audit().append(c, actor, "habilitation.revoked", reference, new JsonObject().put("reason", reason).encode());
-      notifyAll(c, h, "habilitation.revoked", "Habilitation " + reference + " révoquée",
-          "L'habilitation " + reference + " est révoquée : " + reason, now);
+      notices.habilitation(c, NoticeKind.HABILITATION_REVOKED, h, reason, now);
       Habilitation revoked = find(c, reference);
       return new Revoked<>(revoked, also.run(c, revoked));
     });
@@ -187,7 +197,9 @@ public final class RegistryService {
       if (h.status() == Status.ACTIVE) creds.add(new IssuedCredential(person.cardNumber(), eab.mint(c, person.id(), now, eabValidity())));
       ctx.audit().append(c, actor, "habilitation.admin.added", reference, new JsonObject()
           .put("cardNumber", person.cardNumber()).encode());
-      return new Approval(find(c, reference), creds);
+      Habilitation after = find(c, reference);
+      notices.administratorChange(c, NoticeKind.ADMIN_ADDED, after, repo.findAdminById(c, person.id()).orElseThrow(), now);
+      return new Approval(after, creds);
     });
   }
 
@@ -211,7 +223,9 @@ public final class RegistryService {
       }
       ctx.audit().append(c, actor, "habilitation.admin.removed", reference, new JsonObject()
           .put("cardNumber", cardNumber).encode());
-      return find(c, reference);
+      Habilitation after = find(c, reference);
+      notices.administratorChange(c, NoticeKind.ADMIN_REMOVED, after, a, now);
+      return after;
     });
   }
 
@@ -306,19 +320,10 @@ public final class RegistryService {
   private Administrator person(Connection c, Administrator a, Instant now) throws SQLException {
     Optional<Administrator> known = repo.findAdminByCard(c, a.cardNumber());
     if (known.isPresent()) {
-      repo.updateAdminContact(c, known.get().id(), a.email(), a.phone());
+      repo.updateAdminContact(c, known.get().id(), a.email(), a.phone(), a.language());
       return known.get();
     }
     return repo.insertAdmin(c, a, now);
-  }
-
-  private void notifyAll(Connection c, Habilitation h, String kind, String subject, String body, Instant now) throws SQLException {
-    outbox.enqueue(c, kind, h.signatory().email(), subject, body, h.reference(), now);
-    for (Administrator a : h.administrators()) outbox.enqueue(c, kind, a.email(), subject, body, h.reference(), now);
-  }
-
-  private static String offers(Habilitation h) {
-    return String.join(", ", h.offers().stream().map(Offer::describe).toList());
   }
 
   private static JsonObject summary(Habilitation h) {

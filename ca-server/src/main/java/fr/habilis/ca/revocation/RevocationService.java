@@ -3,6 +3,7 @@ package fr.habilis.ca.revocation;
 import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.notify.Notices;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
 import io.vertx.core.Future;
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Revokes certificates: one transaction sets the status, date and reason, blocks the key on
- * keyCompromise and appends the audit entry; once it has committed, the cached OCSP responses are
+ * keyCompromise, appends the audit entry and enqueues the revocation notices; once it has committed, the cached OCSP responses are
  * replaced and a CRL regeneration is scheduled (coalesced with other revocations of the same CA).
  */
 public final class RevocationService {
@@ -29,6 +30,7 @@ public final class RevocationService {
   private final OcspResponder ocsp;
   private final CrlService crl;
   private final CertificateRepository certificates = new CertificateRepository();
+  private final Notices notices;
 
   /** Who may revoke a certificate, checked in the revoking transaction (throws to refuse). */
   @FunctionalInterface
@@ -56,6 +58,7 @@ public final class RevocationService {
     this.ctx = ctx;
     this.ocsp = ocsp;
     this.crl = crl;
+    this.notices = new Notices(ctx);
   }
 
   /** Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or AlreadyRevoked. */
@@ -128,6 +131,7 @@ public final class RevocationService {
     }
     ctx.audit().append(c, actor, "certificate.revoked", cert.serialHex(),
         new JsonObject().put("reason", reason.rfcName()).put("ca", cert.caId()).encode());
+    notices.certificateRevoked(c, cert, reason, now);
     return true;
   }
 }
