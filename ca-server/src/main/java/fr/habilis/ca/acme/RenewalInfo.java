@@ -31,6 +31,13 @@ final class RenewalInfo {
     });
     router.get(PREFIX + "*").handler(this::renewalInfo);
     router.get("/acme/incidents/:id").handler(this::incident);
+    // Reached by any other method: RFC 9773 §4.1 renewalInfo is an unauthenticated GET.
+    for (String path : new String[] {"/acme/renewal-info", PREFIX + "*", "/acme/incidents/*"}) {
+      router.route(path).handler(rc -> {
+        rc.response().putHeader("Allow", "GET");
+        throw new fr.habilis.ca.web.Problem(AcmeProblems.PREFIX + "malformed", 405, "use GET (RFC 9773 §4.1)");
+      });
+    }
   }
 
   private void renewalInfo(RoutingContext rc) {
