@@ -7,10 +7,12 @@ ALTER TABLE acme_orders ADD COLUMN replaces VARCHAR(200);
 ALTER TABLE acme_orders ADD COLUMN replaces_serial VARCHAR(40);
 CREATE INDEX acme_orders_replaces ON acme_orders(replaces_serial);
 
--- The chain of renewals of a product: predecessor and successor serials, written in the
--- transaction that stores the successor (both are primary-key lookups when walking the chain).
+-- The chain of renewals of a product: each certificate names the serial it replaced, written on its
+-- own row in the transaction that stores it (the predecessor's row is not touched, so storing a
+-- successor never waits on a revocation of its predecessor). The unique index finds a certificate's
+-- successor and makes a second successor impossible; NULLs (first issuances) do not collide.
 ALTER TABLE certificates ADD COLUMN replaces VARCHAR(40);
-ALTER TABLE certificates ADD COLUMN replaced_by VARCHAR(40);
+CREATE UNIQUE INDEX certificates_replaces ON certificates(replaces);
 
 -- An incident covers the certificates of its scope (certificate | structure | profile | ca, and
 -- the serial, national identifier, profile name or CA id) issued before created_at. renewalInfo

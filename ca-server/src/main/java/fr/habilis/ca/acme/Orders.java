@@ -86,7 +86,6 @@ final class Orders {
       String structure = allow.structure().nationalId();
       String replacesSerial = null;
       if (replaces != null) {
-        // The predecessor's row stays locked until commit: one successor per certificate.
         ReplacementDecision.Predecessor predecessor = renewal.predecessor(c, replaces, accountId, r.account().adminId());
         ReplacementDecision.decide(predecessor, profile.name().name(), structure, now).ifPresent(refusal -> {
           throw replacementProblem(refusal);
@@ -202,8 +201,8 @@ final class Orders {
           }
           Decision.Allow allow = (Decision.Allow) decision;
           if (o.replacesSerial() != null && renewal != null) {
-            // Checked again under the predecessor's lock: another order may have finalized its
-            // successor since this one was created (a ready order does not hold the claim).
+            // The claim is taken here, under a lock: another order may have finalized a successor
+            // since this one was created (a ready order does not hold the predecessor).
             var refusal = renewal.stillReplaceable(c, o.replacesSerial(), id);
             if (refusal.isPresent()) {
               Problem p = replacementProblem(refusal.get());

@@ -99,14 +99,15 @@ public final class RenewalService {
   // --- replaces (RFC 9773 §5)
 
   /**
-   * What a newOrder replacing {@code id} needs to decide, read in its transaction with the
-   * predecessor's row locked (so that concurrent newOrders for one predecessor are serialised).
+   * What a newOrder replacing {@code id} needs to decide, read in its transaction. Nothing is
+   * locked: a ready order does not hold the predecessor, finalize takes the claim
+   * ({@link #stillReplaceable}).
    */
   public ReplacementDecision.Predecessor predecessor(Connection c, CertificateId id, long accountId, String adminId)
       throws SQLException {
     String caId = caOf(id);
     RenewalFacts facts = caId == null ? null
-        : repo.factsForUpdate(c, SerialNumbers.toHex(id.serial())).filter(f -> f.caId().equals(caId)).orElse(null);
+        : repo.facts(c, SerialNumbers.toHex(id.serial())).filter(f -> f.caId().equals(caId)).orElse(null);
     if (facts == null) return new ReplacementDecision.Predecessor(id.encode(), null, false, false, null);
     boolean ordered = facts.accountId() != null && facts.accountId() == accountId;
     Profile profile = Profiles.get(facts.profile());
@@ -117,14 +118,15 @@ public final class RenewalService {
   }
 
   /**
-   * At finalize, in the transaction moving order {@code orderId} to processing: the predecessor
-   * must still be free (no successor issued, no other order finalizing one). A replacing order
-   * that was never finalized does not block another one, so a client that lost its order after
-   * newOrder can order again.
+   * At finalize, in the transaction moving order {@code orderId} to processing, with the right to
+   * replace locked until it commits: the predecessor must still be free (no successor issued, no
+   * other order finalizing one). A replacing order that was never finalized does not block
+   * another one, so a client that lost its order after newOrder can order again.
    */
   public Optional<ReplacementDecision.Refusal> stillReplaceable(Connection c, String predecessor, long orderId)
       throws SQLException {
-    Optional<RenewalFacts> facts = repo.factsForUpdate(c, predecessor);
+    repo.lockReplacement(c, predecessor);
+    Optional<RenewalFacts> facts = repo.facts(c, predecessor);
     if (facts.isPresent() && facts.get().replacedBy() != null) {
       return Optional.of(new ReplacementDecision.Refusal(ReplacementDecision.Kind.ALREADY_REPLACED,
           "certificate " + predecessor + " was already replaced by " + facts.get().replacedBy()));
@@ -144,8 +146,8 @@ public final class RenewalService {
    */
   public List<StoredCertificate> successorIssued(Connection c, String predecessor, String successor, String actor)
       throws SQLException {
-    // finalize's stillReplaceable check, under the predecessor's row lock, admits one successor
-    // only; a link already present would mean a repaired database: the new certificate stands alone.
+    // finalize's stillReplaceable check, under the replacement lock, admits one successor only; a
+    // link already present would mean a repaired database: the new certificate then stands alone.
     if (!repo.linkSuccessor(c, predecessor, successor)) return List.of();
     Optional<RenewalFacts> facts = repo.facts(c, predecessor);
     if (facts.isEmpty() || !policy.revokesReplaced(facts.get().profile())) return List.of();

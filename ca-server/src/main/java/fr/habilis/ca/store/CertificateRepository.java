@@ -100,7 +100,7 @@ public final class CertificateRepository {
 
   private static final String SELECT = "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id,"
       + " admin_card, account_id, order_id, key_hash, not_before, not_after, der, status, revoked_at, revocation_reason,"
-      + " replaces, replaced_by FROM certificates";
+      + " replaces, (SELECT r.serial FROM certificates r WHERE r.replaces = certificates.serial) FROM certificates";
 
   public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE serial = ?")) {

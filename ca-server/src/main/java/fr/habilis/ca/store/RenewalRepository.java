@@ -17,30 +17,19 @@ import java.util.Optional;
 
 /**
  * SQL for renewals (RFC 9773): the narrow certificate rows renewalInfo reads, the renewal chain
- * ({@code replaces} / {@code replaced_by}), the orders claiming a predecessor, and the RA's
- * incidents. Methods take the caller's transaction. The reads renewalInfo makes are primary-key
+ * ({@code certificates.replaces}; a successor is found through its unique index), the orders
+ * claiming a predecessor, and the RA's incidents. Methods take the caller's transaction. The reads renewalInfo makes are primary-key
  * and index lookups and take no lock.
  */
 public final class RenewalRepository {
-  private static final String FACTS = "SELECT serial, ca_id, profile, structure_id, account_id, not_before, not_after,"
-      + " created_at, status, revoked_at, replaced_by FROM certificates WHERE serial = ?";
+  private static final String FACTS = "SELECT c.serial, c.ca_id, c.profile, c.structure_id, c.account_id, c.not_before,"
+      + " c.not_after, c.created_at, c.status, c.revoked_at,"
+      + " (SELECT r.serial FROM certificates r WHERE r.replaces = c.serial) FROM certificates c WHERE c.serial = ?";
   private static final String INCIDENT = "SELECT id, scope, target, reason, explanation_url, actor, created_at"
       + " FROM renewal_incidents";
 
   public Optional<RenewalFacts> facts(Connection c, String serialHex) throws SQLException {
-    return facts(c, serialHex, FACTS);
-  }
-
-  /**
-   * The same row locked for the rest of the transaction: concurrent newOrders (and finalizes)
-   * replacing one certificate are serialised here, so that only one successor can be claimed.
-   */
-  public Optional<RenewalFacts> factsForUpdate(Connection c, String serialHex) throws SQLException {
-    return facts(c, serialHex, FACTS + " FOR UPDATE");
-  }
-
-  private static Optional<RenewalFacts> facts(Connection c, String serialHex, String sql) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps = c.prepareStatement(FACTS)) {
       ps.setString(1, serialHex);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return Optional.empty();
@@ -48,6 +37,19 @@ public final class RenewalRepository {
             rs.getObject(5, Long.class), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), instant(rs, 10),
             rs.getString(11)));
       }
+    }
+  }
+
+  /**
+   * Locks the right to replace a certificate until the transaction ends: finalizes of orders
+   * replacing it are serialised here. The lock is on its {@code serials} row, which nothing else
+   * locks once the certificate exists (revocations and issuance lock {@code certificates} rows and
+   * the audit head), so it adds no lock-order cycle.
+   */
+  public void lockReplacement(Connection c, String serialHex) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM serials WHERE serial = ? FOR UPDATE")) {
+      ps.setString(1, serialHex);
+      ps.executeQuery().close();
     }
   }
 
@@ -63,29 +65,17 @@ public final class RenewalRepository {
     }
   }
 
-  /** Records the succession; false (nothing written) when the predecessor already had a successor. */
+  /**
+   * Records the succession on the successor's own row (just inserted by this transaction); false,
+   * with nothing written, when the predecessor already has a successor.
+   */
   public boolean linkSuccessor(Connection c, String predecessor, String successor) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE certificates SET replaced_by = ? WHERE serial = ? AND replaced_by IS NULL")) {
-      ps.setString(1, successor);
-      ps.setString(2, predecessor);
-      if (ps.executeUpdate() != 1) return false;
-    }
+    Optional<RenewalFacts> p = facts(c, predecessor);
+    if (p.isEmpty() || p.get().replacedBy() != null) return false;
     try (PreparedStatement ps = c.prepareStatement("UPDATE certificates SET replaces = ? WHERE serial = ?")) {
       ps.setString(1, predecessor);
       ps.setString(2, successor);
-      ps.executeUpdate();
-    }
-    return true;
-  }
-
-  /** The serial this certificate replaced, or null. */
-  public String predecessorOf(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT replaces FROM certificates WHERE serial = ?")) {
-      ps.setString(1, serialHex);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getString(1) : null;
-      }
+      return ps.executeUpdate() == 1;
     }
   }
 

@@ -126,6 +126,44 @@ class ReplacesTest {
         new JsonObject(loser.body()).getJsonObject("error").getString("type"));
   }
 
+  /** Two servers of one administrator finalize a renewal of the same certificate at the same time. */
+  @Test
+  void concurrentFinalizesOfTwoReplacingOrdersIssueOneSuccessor() throws Exception {
+    RawAcmeClient other = RenewalTestSupport.account(server, admin);
+    for (int round = 0; round < 3; round++) {
+      String name = "concurrent" + round + ".example.test";
+      X509Certificate first = serverCertificate(acme, name);
+      JsonObject a = new JsonObject(newOrder(acme, replacing(dnsOrder(name), first)).body());
+      JsonObject b = new JsonObject(newOrder(other, replacing(dnsOrder(name), first)).body());
+      String csrA = RawAcmeClient.csrPayload(csr(name, name));
+      String csrB = RawAcmeClient.csrPayload(csr(name, name));
+      var fa = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(acme, a.getString("finalize"), csrA));
+      var fb = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(other, b.getString("finalize"), csrB));
+      List<Integer> statuses = new java.util.ArrayList<>(List.of(fa.get().statusCode(), fb.get().statusCode()));
+      java.util.Collections.sort(statuses);
+      assertEquals(List.of(200, 409), statuses, fa.get().body() + " / " + fb.get().body());
+      String successor = ra.get("/certificates/" + serialHex(first)).getString("replacedBy");
+      HttpResponse<String> winner = fa.get().statusCode() == 200 ? fa.get() : fb.get();
+      RawAcmeClient winnerClient = winner == fa.get() ? acme : other;
+      String orderUrl = (winner == fa.get() ? a : b).getString("finalize").replace("/finalize", "");
+      JsonObject order = new JsonObject(winnerClient.post(orderUrl, "", false).body());
+      for (int i = 0; i < 50 && !"valid".equals(order.getString("status")); i++) {
+        Thread.sleep(100);
+        order = new JsonObject(winnerClient.post(orderUrl, "", false).body());
+        successor = ra.get("/certificates/" + serialHex(first)).getString("replacedBy");
+      }
+      assertTrue(order.getString("certificate").endsWith("/" + successor), order.encode() + " vs " + successor);
+    }
+  }
+
+  private static HttpResponse<String> post(RawAcmeClient client, String url, String payload) {
+    try {
+      return client.post(url, payload, false);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void anotherAccountOfTheSameAdministratorMayReplace() throws Exception {
     X509Certificate first = serverCertificate(acme, "shared.example.test");
