@@ -66,11 +66,6 @@ public final class RenewalService {
     return policy;
   }
 
-  /** The ARI identifier of one of our certificates (for the RA's answers). */
-  public CertificateId idOf(String caId, String serialHex) {
-    return new CertificateId(CertificateId.keyIdentifierOf(ctx.ca().issuing(caId).certificate()), SerialNumbers.fromHex(serialHex));
-  }
-
   /**
    * renewalInfo: two indexed reads (the certificate by primary key, the latest incident covering
    * it), no write and no lock. Fails with {@link UnknownCertificate}.
