@@ -14,6 +14,7 @@ import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
+import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationApi;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.web.Listener;
@@ -124,8 +125,9 @@ public final class HabilisServer {
     RevocationApi revocation = new RevocationApi(ctx);
     revocation.mount(httpRouter);
     RaApi ra = new RaApi(ctx, revocation.service());
-    ra.mount(httpsRouter);
-    new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).mount(httpsRouter);
+    RenewalService renewal = new RenewalService(ctx, ra.registry(), revocation.service());
+    ra.withRenewal(renewal).mount(httpsRouter);
+    new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).withRenewal(renewal).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
   }

@@ -28,6 +28,7 @@ import org.shredzone.acme4j.exception.AcmeServerException;
 public final class HabilisAccount {
   private static final String NOT_READY = "urn:ietf:params:acme:error:orderNotReady";
   private static final String ALREADY_REVOKED = "urn:ietf:params:acme:error:alreadyRevoked";
+  private static final String ALREADY_REPLACED = "urn:ietf:params:acme:error:alreadyReplaced";
   private final HabilisClient client;
   private final URL location;
   private final KeyPair accountKey;
@@ -78,12 +79,22 @@ public final class HabilisAccount {
     }
     byte[] csr = Csrs.build(key, request.keyType().signatureAlgorithm(), request.commonName(), request.dnsNames(),
         request.emails());
-    boolean replaces = request.replaces().isPresent() && client.offersRenewalInfo();
-    Order order = op.call("creating the order", () -> {
-      OrderBuilder b = login.newOrder().identifiers(identifiers(request)).profile(request.product().name());
-      if (replaces) b.replaces(request.replaces().get());
-      return b.create();
-    });
+    // RFC 9773 §5: replaces only when the server offers ARI, and only for a certificate that has
+    // not expired (an expired one is not replaced: the CA refuses it, and the renewal must go on).
+    X509Certificate predecessor = request.replaces().filter(c -> c.getNotAfter().toInstant().isAfter(Instant.now()))
+        .orElse(null);
+    if (predecessor != null && !client.offersRenewalInfo()) predecessor = null;
+    Order order;
+    try {
+      order = createOrder(op, request, predecessor);
+    } catch (ServerProblemException e) {
+      if (predecessor == null || !ALREADY_REPLACED.equals(e.problem().type())) throw e;
+      // The CA issued a successor this client does not hold (its answer, or the files, were lost
+      // after issuance): only a new certificate, outside the recorded chain, gets it going again.
+      progress.progress(ProgressListener.Step.RETRYING, "serial " + predecessor.getSerialNumber().toString(16)
+          + " was already replaced by a certificate this client does not hold; ordering without replaces");
+      order = createOrder(op, request, null);
+    }
     progress.progress(ProgressListener.Step.ORDER_CREATED, "order " + order.getLocation() + " is " + status(order));
     if (order.getStatus() == Status.PENDING) {
       throw new HabilisException("the order needs challenges to be solved: this server is not a Habilis CA "
@@ -104,6 +115,14 @@ public final class HabilisAccount {
     progress.progress(ProgressListener.Step.ISSUED, "issued serial " + chain.get(0).getSerialNumber().toString(16)
         + ", valid until " + chain.get(0).getNotAfter().toInstant());
     return new IssuedCertificate(request, key, chain, order.getLocation(), cert.getLocation());
+  }
+
+  private Order createOrder(Operation op, CertificateRequest request, X509Certificate replaces) throws HabilisException {
+    return op.call("creating the order", () -> {
+      OrderBuilder b = login.newOrder().identifiers(identifiers(request)).profile(request.product().name());
+      if (replaces != null) b.replaces(replaces);
+      return b.create();
+    });
   }
 
   /**

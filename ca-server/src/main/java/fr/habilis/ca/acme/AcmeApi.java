@@ -5,6 +5,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.SqlWork;
@@ -39,6 +40,9 @@ public final class AcmeApi {
   private volatile Nonces readyNonces;
   private final RegistryService registry;
   private Revocations revocations;
+  private RenewalInfo renewalInfo;
+  /** Routing-context key: the response is public and cacheable (renewalInfo): no nonce, no no-store. */
+  private static final String CACHEABLE = "habilis.cacheable";
   /** Test switch: the share of valid nonces refused, so that clients prove they retry badNonce. */
   private final int nonceRejectPercent;
 
@@ -133,6 +137,19 @@ public final class AcmeApi {
     return this;
   }
 
+  /** renewalInfo and replaces (RFC 9773), served once the renewal module provides its service. */
+  public AcmeApi withRenewal(RenewalService renewal) {
+    this.renewalInfo = new RenewalInfo(renewal);
+    orders.renewal(renewal);
+    return this;
+  }
+
+  /** Marks a successful GET as cacheable by anyone for {@code maxAgeSeconds} (set just before it is sent). */
+  static void cacheable(RoutingContext rc, long maxAgeSeconds) {
+    rc.put(CACHEABLE, true);
+    rc.response().putHeader("Cache-Control", "public, max-age=" + maxAgeSeconds);
+  }
+
   public void mount(Router router) {
     ProblemHandler problems = new ProblemHandler(status -> switch (status) {
       case 413 -> new Problem(AcmeProblems.PREFIX + "malformed", 413, "request body too large (at most "
@@ -154,6 +171,7 @@ public final class AcmeApi {
         .putHeader("Cache-Control", "public, max-age=" + DIRECTORY_MAX_AGE).end(directory().encode()));
     router.head("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(200).end());
     router.get("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(204).end());
+    if (renewalInfo != null) renewalInfo.mount(router);
 
     post(router, "/acme/new-account", false, accounts::newAccount);
     post(router, "/acme/acct/:id", true, accounts::account);
@@ -178,6 +196,7 @@ public final class AcmeApi {
         .put("newAuthz", urls.newAuthz())
         .put("keyChange", urls.keyChange());
     if (revocations != null) d.put("revokeCert", urls.revokeCert());
+    if (renewalInfo != null) d.put("renewalInfo", urls.renewalInfo());
     return d.put("meta", new JsonObject()
         .put("externalAccountRequired", true)
         .put("profiles", profiles)
@@ -253,12 +272,16 @@ public final class AcmeApi {
     }
   }
 
-  /** Replay-Nonce and the directory link on every response (RFC 8555 §6.5, §7.1). */
+  /**
+   * Replay-Nonce and the directory link on every response (RFC 8555 §6.5, §7.1), and no-store —
+   * except on cacheable answers (renewalInfo), where a cache would hand one nonce to many clients.
+   */
   private void decorate(RoutingContext rc) {
     var h = rc.response().headers();
-    if (readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
+    boolean cacheable = Boolean.TRUE.equals(rc.get(CACHEABLE)) && rc.failure() == null;
+    if (!cacheable && readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
     h.add("Link", "<" + urls.directory() + ">;rel=\"index\"");
-    if (!h.contains("Cache-Control")) h.set("Cache-Control", "no-store");
+    if (!cacheable && !h.contains("Cache-Control")) h.set("Cache-Control", "no-store");
     if (rc.failure() instanceof Problem p && p.retryAfter() != null && !h.contains("Retry-After")) {
       h.set("Retry-After", Long.toString(Math.max(1, (p.retryAfter().toMillis() + 999) / 1000)));
     }

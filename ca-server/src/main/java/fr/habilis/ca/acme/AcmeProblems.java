@@ -61,6 +61,11 @@ final class AcmeProblems {
     return of("rateLimited", 429, detail).retryAfter(retryAfter);
   }
 
+  /** RFC 9773 §7.4: the certificate named in replaces already has a successor (409 Conflict). */
+  static Problem alreadyReplaced(String detail) {
+    return of("alreadyReplaced", 409, detail);
+  }
+
   static Problem serverInternal() {
     return of("serverInternal", 500, "internal error; nothing was changed");
   }

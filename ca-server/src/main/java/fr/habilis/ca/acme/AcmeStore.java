@@ -27,9 +27,10 @@ final class AcmeStore {
     }
   }
 
+  /** {@code replaces}: the ARI identifier of the certificate it replaces (RFC 9773 §5), and that certificate's serial. */
   record Order(long id, long accountId, String status, String profile, List<Identifier> identifiers,
       String structureId, String habilitationRef, Instant expiresAt, JsonObject error, String certificateSerial,
-      List<Long> authorizations) {}
+      List<Long> authorizations, String replaces, String replacesSerial) {}
 
   record Authorization(long id, long accountId, Long orderId, Identifier identifier, String status, Instant expiresAt) {}
 
@@ -93,11 +94,11 @@ final class AcmeStore {
   // --- orders
 
   long insertOrder(Connection c, long accountId, String profile, List<Identifier> ids, String structureId,
-      String habilitationRef, Instant expires, Instant now) throws SQLException {
+      String habilitationRef, Instant expires, Instant now, String replaces, String replacesSerial) throws SQLException {
     long orderId;
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_orders (account_id, status, profile, identifiers,"
-        + " structure_id, habilitation_ref, expires_at, created_at, updated_at) VALUES (?,'ready',?,?,?,?,?,?,?)",
-        Statement.RETURN_GENERATED_KEYS)) {
+        + " structure_id, habilitation_ref, expires_at, created_at, updated_at, replaces, replaces_serial)"
+        + " VALUES (?,'ready',?,?,?,?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
       ps.setLong(1, accountId);
       ps.setString(2, profile);
       ps.setString(3, identifiersJson(ids).encode());
@@ -106,6 +107,8 @@ final class AcmeStore {
       ps.setObject(6, utc(expires));
       ps.setObject(7, utc(now));
       ps.setObject(8, utc(now));
+      ps.setString(9, replaces);
+      ps.setString(10, replacesSerial);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
@@ -138,7 +141,7 @@ final class AcmeStore {
 
   Optional<Order> order(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, status, profile, identifiers, structure_id,"
-        + " habilitation_ref, expires_at, error, certificate_serial FROM acme_orders WHERE id = ?")) {
+        + " habilitation_ref, expires_at, error, certificate_serial, replaces, replaces_serial FROM acme_orders WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return Optional.empty();
@@ -148,10 +151,11 @@ final class AcmeStore {
         String error = rs.getString(9);
         Order partial = new Order(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), ids,
             rs.getString(6), rs.getString(7), instant(rs, 8), error == null ? null : new JsonObject(error),
-            rs.getString(10), List.of());
+            rs.getString(10), List.of(), rs.getString(11), rs.getString(12));
         return Optional.of(new Order(partial.id(), partial.accountId(), partial.status(), partial.profile(),
             partial.identifiers(), partial.structureId(), partial.habilitationRef(), partial.expiresAt(),
-            partial.error(), partial.certificateSerial(), authorizationIds(c, id)));
+            partial.error(), partial.certificateSerial(), authorizationIds(c, id), partial.replaces(),
+            partial.replacesSerial()));
       }
     }
   }

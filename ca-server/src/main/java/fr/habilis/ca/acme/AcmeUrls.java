@@ -40,6 +40,16 @@ final class AcmeUrls {
     return base + "/revoke-cert";
   }
 
+  /** RFC 9773 §3: renewalInfo; a certificate's is {@code renewalInfo() + "/" + its identifier}. */
+  String renewalInfo() {
+    return base + "/renewal-info";
+  }
+
+  /** The public page explaining an incident (renewalInfo's explanationURL). */
+  String incident(long id) {
+    return base + "/incidents/" + id;
+  }
+
   String account(long id) {
     return base + "/acct/" + id;
   }

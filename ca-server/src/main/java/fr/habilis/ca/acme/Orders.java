@@ -17,7 +17,11 @@ import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Decision;
 import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.renewal.CertificateId;
+import fr.habilis.ca.renewal.RenewalService;
+import fr.habilis.ca.renewal.ReplacementDecision;
 import fr.habilis.ca.store.CertificateRepository;
+import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
 import fr.habilis.ca.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -46,6 +50,8 @@ final class Orders {
   private final RegistryService registry;
   private final IssuanceService issuance;
   private final CertificateRepository certificates = new CertificateRepository();
+  /** Renewal (RFC 9773 replaces); null until {@link AcmeApi#withRenewal}: replaces is then refused. */
+  private RenewalService renewal;
 
   Orders(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry) {
     this.ctx = ctx;
@@ -55,6 +61,10 @@ final class Orders {
     this.issuance = new IssuanceService(ctx);
   }
 
+  void renewal(RenewalService renewal) {
+    this.renewal = renewal;
+  }
+
   Future<AcmeApi.Reply> newOrder(AcmeApi.Signed r) {
     JsonObject payload = r.jws().payload();
     List<Identifier> ids = Identifiers.read(payload.getValue("identifiers"));
@@ -62,6 +72,7 @@ final class Orders {
       throw AcmeProblems.malformed("notBefore and notAfter are not supported: the validity is the profile's");
     }
     Profile profile = profile(payload.getValue("profile"), ids);
+    CertificateId replaces = replaces(payload.getValue("replaces"));
     long accountId = r.account().id();
     Instant now = ctx.clock().instant();
     Duration window = ctx.config().getDuration(Setting.RATE_LIMIT_WINDOW);
@@ -73,6 +84,14 @@ final class Orders {
       }
       Decision.Allow allow = allow(registry.decide(c, r.account().adminId(), profile, ids));
       String structure = allow.structure().nationalId();
+      String replacesSerial = null;
+      if (replaces != null) {
+        ReplacementDecision.Predecessor predecessor = renewal.predecessor(c, replaces, accountId, r.account().adminId());
+        ReplacementDecision.decide(predecessor, profile.name().name(), structure, now).ifPresent(refusal -> {
+          throw replacementProblem(refusal);
+        });
+        replacesSerial = predecessor.facts().serialHex();
+      }
       int perStructure = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_STRUCTURE);
       wait = RateLimits.take(c, "structure:" + structure, perStructure, window, now);
       if (wait != null) {
@@ -81,10 +100,12 @@ final class Orders {
       }
       Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
       long id = store.insertOrder(c, accountId, profile.name().name(), ids, structure, allow.habilitation().reference(),
-          expires, now);
-      ctx.audit().append(c, "acme-account:" + accountId, "acme.order.created", urls.order(id), new JsonObject()
+          expires, now, replaces == null ? null : replaces.encode(), replacesSerial);
+      JsonObject details = new JsonObject()
           .put("profile", profile.name().name()).put("identifiers", AcmeStore.identifiersJson(ids))
-          .put("structure", structure).put("habilitation", allow.habilitation().reference()).encode());
+          .put("structure", structure).put("habilitation", allow.habilitation().reference());
+      if (replacesSerial != null) details.put("replaces", replacesSerial);
+      ctx.audit().append(c, "acme-account:" + accountId, "acme.order.created", urls.order(id), details.encode());
       return AcmeApi.Reply.json(201, json(store.order(c, id).orElseThrow(), now), urls.order(id));
     });
   }
@@ -162,6 +183,7 @@ final class Orders {
     }
     checkNotAccountKey(csr, r.account().jwk());
     Instant now = ctx.clock().instant();
+    AtomicReference<String> replacesSerial = new AtomicReference<>();
     return r.tx(c -> {
           AcmeStore.Order o = ownOrder(c, r, id);
           if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
@@ -178,6 +200,19 @@ final class Orders {
             return p;
           }
           Decision.Allow allow = (Decision.Allow) decision;
+          if (o.replacesSerial() != null && renewal != null) {
+            // The claim is taken here, under a lock: another order may have finalized a successor
+            // since this one was created (a ready order does not hold the predecessor).
+            var refusal = renewal.stillReplaceable(c, o.replacesSerial(), id);
+            if (refusal.isPresent()) {
+              Problem p = replacementProblem(refusal.get());
+              store.failOrder(c, id, p.toJson(), now);
+              ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
+                  new JsonObject().put("reason", refusal.get().detail()).encode());
+              return p;
+            }
+            replacesSerial.set(o.replacesSerial());
+          }
           if (!store.transition(c, id, "ready", "processing", now)) throw AcmeProblems.orderNotReady("order is being finalized");
           String card = registry.administrator(c, r.account().adminId()).map(Administrator::cardNumber).orElse(null);
           IssuanceRequest request = new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
@@ -191,7 +226,28 @@ final class Orders {
             throw csrProblem(e);
           }
         })
-        .compose(next -> next instanceof Problem p ? Future.failedFuture(p) : issue(id, (IssuanceService.Prepared) next));
+        .compose(next -> next instanceof Problem p ? Future.failedFuture(p)
+            : issue(id, (IssuanceService.Prepared) next, replacesSerial.get(), r.account().id()));
+  }
+
+  /** newOrder's replaces: an RFC 9773 §4.1 certificate identifier, or null when absent. */
+  private CertificateId replaces(Object value) {
+    if (value == null) return null;
+    if (renewal == null) throw AcmeProblems.malformed("replaces is not supported by this server (no renewalInfo)");
+    if (!(value instanceof String s)) throw AcmeProblems.malformed("replaces must be a certificate identifier string");
+    try {
+      return CertificateId.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw AcmeProblems.malformed("replaces: " + e.getMessage());
+    }
+  }
+
+  private static Problem replacementProblem(ReplacementDecision.Refusal refusal) {
+    return switch (refusal.kind()) {
+      case MALFORMED -> AcmeProblems.malformed(refusal.detail());
+      case UNAUTHORIZED -> AcmeProblems.unauthorized(refusal.detail());
+      case ALREADY_REPLACED -> AcmeProblems.alreadyReplaced(refusal.detail());
+    };
   }
 
   /**
@@ -203,16 +259,22 @@ final class Orders {
     return AcmeProblems.badCsr(e.getMessage());
   }
 
-  private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request) {
+  private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request, String replacesSerial, long accountId) {
     AtomicReference<AcmeApi.Reply> reply = new AtomicReference<>();
+    AtomicReference<List<StoredCertificate>> superseded = new AtomicReference<>(List.of());
     // The order becomes valid in the transaction that stores the certificate: no crash can leave
-    // a certificate without its order, or an order stuck in processing after its certificate.
+    // a certificate without its order, or an order stuck in processing after its certificate. The
+    // renewal chain (and the predecessor's revocation, if its profile says so) joins it.
     return issuance.issue(request, (c, serial) -> {
           Instant now = ctx.clock().instant();
           store.completeOrder(c, orderId, serial, now);
+          if (replacesSerial != null) {
+            superseded.set(renewal.successorIssued(c, replacesSerial, serial, "acme-account:" + accountId));
+          }
           reply.set(AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), now)));
         })
-        .map(cert -> reply.get())
+        .compose(cert -> renewal == null ? Future.succeededFuture(reply.get())
+            : renewal.published(superseded.get()).map(x -> reply.get()))
         .recover(err -> {
           Problem problem;
           if (err instanceof CsrRejected || err instanceof IllegalArgumentException) {
@@ -317,6 +379,7 @@ final class Orders {
         .put("identifiers", AcmeStore.identifiersJson(o.identifiers())).put("profile", o.profile())
         .put("authorizations", authz).put("finalize", urls.finalize(o.id()));
     if (o.certificateSerial() != null) j.put("certificate", urls.certificate(o.certificateSerial()));
+    if (o.replaces() != null) j.put("replaces", o.replaces());
     if (o.error() != null) j.put("error", o.error());
     return j;
   }

@@ -40,6 +40,7 @@ public final class ConfigLoader {
     }
     values.forEach(ConfigLoader::check);
     HabilisConfig config = new HabilisConfig(values);
+    checkRenewal(config);
     if (config.isProduction()) refuseTestSwitches(config);
     return config;
   }
@@ -166,6 +167,22 @@ public final class ConfigLoader {
       }
       case STRING -> {
         if (v.isBlank()) throw new ConfigException(where + ": must not be empty");
+      }
+    }
+  }
+
+  /** The renewal window must end after it starts; revokeReplaced names profiles. */
+  private static void checkRenewal(HabilisConfig config) {
+    if (config.getDuration(Setting.RENEWAL_WINDOW_END).compareTo(config.getDuration(Setting.RENEWAL_WINDOW_START)) >= 0) {
+      throw new ConfigException("configuration " + Setting.RENEWAL_WINDOW_END.key() + " (" + Setting.RENEWAL_WINDOW_END.envName()
+          + ") must be shorter than " + Setting.RENEWAL_WINDOW_START.key() + ": the window opens that long before expiry"
+          + " and closes this long before");
+    }
+    for (String name : fr.habilis.ca.renewal.RenewalPolicy.profileNames(config.get(Setting.REVOKE_REPLACED))) {
+      if (fr.habilis.ca.issuance.Profiles.get(name) == null) {
+        throw new ConfigException("configuration " + Setting.REVOKE_REPLACED.key() + " (" + Setting.REVOKE_REPLACED.envName()
+            + "): '" + name + "' is not a profile; use comma-separated names among "
+            + String.join(", ", fr.habilis.ca.issuance.Profiles.all().stream().map(p -> p.name().name()).toList()));
       }
     }
   }

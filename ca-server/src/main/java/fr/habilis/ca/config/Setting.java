@@ -57,6 +57,13 @@ public enum Setting {
   RATE_LIMIT_WINDOW("rateLimitWindow", "PT1H", Kind.DURATION),
   RATE_LIMIT_ORDERS_PER_ACCOUNT("rateLimitOrdersPerAccount", "300", Kind.POSITIVE_INT),
   RATE_LIMIT_ORDERS_PER_STRUCTURE("rateLimitOrdersPerStructure", "1000", Kind.POSITIVE_INT),
+  // --- renewal (ARI, RFC 9773): the window before notAfter (scaled down for short lifetimes, see
+  // renewal/RenewalWindows), renewalInfo's Retry-After, and the comma-separated profiles whose
+  // replaced certificates are revoked (superseded) once the successor is issued (default: none)
+  RENEWAL_WINDOW_START("renewalWindowStart", "P60D", Kind.DURATION),
+  RENEWAL_WINDOW_END("renewalWindowEnd", "P30D", Kind.DURATION),
+  RENEWAL_INFO_RETRY_AFTER("renewalInfoRetryAfter", "PT6H", Kind.DURATION),
+  REVOKE_REPLACED("revokeReplaced", null, Kind.STRING),
   // --- revocation
   CRL_VALIDITY("crlValidity", "P1D", Kind.DURATION),
   CRL_REGENERATE_EVERY("crlRegenerateEvery", "PT6H", Kind.DURATION),

@@ -81,15 +81,20 @@ final class NoticeRepository {
   }
 
   /**
-   * Was the certificate replaced, so that its expiry needs no notice? Until the ACME
-   * {@code replaces} link (ARI, RFC 9773) is recorded, a certificate counts as replaced when the
-   * account that ordered it holds a valid certificate of the same profile, structure and CN issued
-   * after it and expiring no sooner: a renewal. A renewal from another account (a reinstalled server) does not
+   * Was the certificate replaced, so that its expiry needs no notice? Yes when a successor names it
+   * in {@code replaces} (ARI, RFC 9773); and, for clients that renew without {@code replaces}, when
+   * the account that ordered it holds a valid certificate of the same profile, structure and CN
+   * issued after it and expiring no sooner: a renewal. A renewal from another account (a reinstalled server) does not
    * count, so the error is on the side of one notice too many, never one too few.
    */
   boolean isReplaced(Connection c, StoredCertificate cert, Instant now) throws SQLException {
-    // TODO(issue 14, ARI half): once V8 records the "replaced by" link, also answer true when this
-    // certificate has a successor through it (whatever the account), e.g. "OR EXISTS (... replaces = ?)".
+    // A successor ordered with replaces (RFC 9773), whatever its account, replaces it for sure.
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates WHERE replaces = ?")) {
+      ps.setString(1, cert.serialHex());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) return true;
+      }
+    }
     if (cert.accountId() == null || cert.commonName() == null) return false;
     // Issued after it (created_at: two renewals within one second share notAfter) and not expiring sooner.
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates n WHERE n.account_id = ? AND n.profile = ?"

@@ -5,6 +5,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
@@ -30,6 +31,7 @@ public final class RaApi {
   private final RegistryService registry;
   private final byte[] tokenDigest;
   private final RaCertificates certificates;
+  private RenewalService renewal;
 
   public RaApi(ServerContext ctx, RevocationService revocation) {
     this.ctx = ctx;
@@ -40,6 +42,13 @@ public final class RaApi {
 
   public RegistryService registry() {
     return registry;
+  }
+
+  /** Incidents and renewal chains (RFC 9773), served once the renewal module provides its service. */
+  public RaApi withRenewal(RenewalService renewal) {
+    this.renewal = renewal;
+    certificates.renewal(renewal);
+    return this;
   }
 
   public void mount(Router router) {
@@ -104,6 +113,7 @@ public final class RaApi {
     });
     certificates.mount(router);
     new RaNotices(ctx).mount(router);
+    if (renewal != null) new RaIncidents(ctx, renewal).mount(router);
   }
 
   private void list(RoutingContext rc) {

@@ -8,6 +8,7 @@ import fr.habilis.ca.pki.Pem;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
+import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationReason;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.CertificateRepository;
@@ -37,6 +38,8 @@ final class RaCertificates {
   private final RegistryService registry;
   private final RevocationService revocation;
   private final CertificateRepository certificates = new CertificateRepository();
+  /** The renewal chain endpoint, once the renewal module is there (RaApi.withRenewal). */
+  private RenewalService renewal;
 
   RaCertificates(ServerContext ctx, RegistryService registry, RevocationService revocation) {
     this.ctx = ctx;
@@ -44,8 +47,21 @@ final class RaCertificates {
     this.revocation = revocation;
   }
 
+  void renewal(RenewalService renewal) {
+    this.renewal = renewal;
+  }
+
   void mount(Router router) {
     router.get("/ra/v1/certificates").handler(this::list);
+    if (renewal != null) {
+      // The chain of renewals of a product (RFC 9773 replaces), first certificate to latest.
+      router.get("/ra/v1/certificates/:serial/renewals").handler(rc -> RaApi.reply(rc, 200,
+          renewal.chain(serial(rc)).map(chain -> {
+            JsonArray items = new JsonArray();
+            chain.forEach(cert -> items.add(json(cert)));
+            return new JsonObject().put("renewals", items);
+          })));
+    }
     router.get("/ra/v1/certificates/:serial").handler(rc -> {
       String serial = serial(rc);
       RaApi.reply(rc, 200, ctx.db().tx(c -> certificates.findBySerial(c, serial)
@@ -116,6 +132,8 @@ final class RaCertificates {
         .put("subject", cert.subjectDn()).put("commonName", cert.commonName()).put("structure", cert.structureId())
         .put("adminCard", cert.adminCard()).put("notBefore", cert.notBefore().toString())
         .put("notAfter", cert.notAfter().toString()).put("status", status);
+    if (cert.replaces() != null) j.put("replaces", cert.replaces());
+    if (cert.replacedBy() != null) j.put("replacedBy", cert.replacedBy());
     if (cert.revokedAt() != null) {
       j.put("revokedAt", cert.revokedAt().toString()).put("revocationReason",
           RevocationReason.ofCode(cert.revocationReason() == null ? 0 : cert.revocationReason())

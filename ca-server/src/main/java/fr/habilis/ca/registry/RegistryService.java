@@ -71,6 +71,11 @@ public final class RegistryService {
         .orElseThrow(() -> RegistryErrors.notFound("no structure " + nationalId)));
   }
 
+  /** The structure, in the caller's transaction. */
+  public Optional<Structure> structure(Connection c, String nationalId) throws SQLException {
+    return repo.findStructure(c, nationalId);
+  }
+
   public Future<Habilitation> createHabilitation(NewHabilitation req, String actor) {
     return ctx.db().tx(c -> {
       Instant now = now();

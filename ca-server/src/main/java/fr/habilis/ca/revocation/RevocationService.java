@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -94,6 +95,18 @@ public final class RevocationService {
       if (markRevoked(c, cert, reason, actor, now)) revoked.add(cert);
     }
     return revoked;
+  }
+
+  /**
+   * Revokes one certificate in the caller's transaction (e.g. superseded by its successor, in the
+   * transaction that stores the successor); empty when it was not valid. Call {@link #published}
+   * with the result once committed.
+   */
+  public Optional<StoredCertificate> revokeInTransaction(Connection c, String serialHex, RevocationReason reason,
+      String actor) throws SQLException {
+    Optional<StoredCertificate> cert = certificates.findBySerial(c, serialHex);
+    if (cert.isEmpty() || !markRevoked(c, cert.get(), reason, actor, ctx.clock().instant())) return Optional.empty();
+    return cert;
   }
 
   /** After the revoking transaction committed: OCSP answers the new status at once, the CRL follows shortly. */

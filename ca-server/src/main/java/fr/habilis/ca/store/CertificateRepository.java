@@ -17,7 +17,11 @@ import java.util.Optional;
  */
 public final class CertificateRepository {
 
-  /** One row of {@code certificates}. Times are UTC instants; {@code status} is valid|revoked. */
+  /**
+   * One row of {@code certificates}. Times are UTC instants; {@code status} is valid|revoked;
+   * {@code replaces} / {@code replacedBy} are the serials of its predecessor and successor (RFC 9773
+   * renewals), null when none.
+   */
   public record StoredCertificate(
       String serialHex,
       String caId,
@@ -34,7 +38,18 @@ public final class CertificateRepository {
       byte[] der,
       String status,
       Instant revokedAt,
-      Integer revocationReason) {}
+      Integer revocationReason,
+      String replaces,
+      String replacedBy) {
+
+    /** A certificate outside any renewal chain (a new issuance before it is linked). */
+    public StoredCertificate(String serialHex, String caId, String profile, String subjectDn, String commonName,
+        String structureId, String adminCard, Long accountId, Long orderId, String keyHash, Instant notBefore,
+        Instant notAfter, byte[] der, String status, Instant revokedAt, Integer revocationReason) {
+      this(serialHex, caId, profile, subjectDn, commonName, structureId, adminCard, accountId, orderId, keyHash, notBefore,
+          notAfter, der, status, revokedAt, revocationReason, null, null);
+    }
+  }
 
   /**
    * Records a serial as used. Fails with an integrity-constraint {@link SQLException} (SQLState
@@ -84,8 +99,8 @@ public final class CertificateRepository {
   }
 
   private static final String SELECT = "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id,"
-      + " admin_card, account_id, order_id, key_hash, not_before, not_after, der, status, revoked_at, revocation_reason"
-      + " FROM certificates";
+      + " admin_card, account_id, order_id, key_hash, not_before, not_after, der, status, revoked_at, revocation_reason,"
+      + " replaces, (SELECT r.serial FROM certificates r WHERE r.replaces = certificates.serial) FROM certificates";
 
   public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE serial = ?")) {
@@ -101,7 +116,7 @@ public final class CertificateRepository {
         rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
         rs.getString(6), rs.getString(7), rs.getObject(8, Long.class), rs.getObject(9, Long.class),
         rs.getString(10), Sql.instant(rs, 11), Sql.instant(rs, 12), rs.getBytes(13), rs.getString(14),
-        Sql.instant(rs, 15), rs.getObject(16, Integer.class));
+        Sql.instant(rs, 15), rs.getObject(16, Integer.class), rs.getString(17), rs.getString(18));
   }
 
   /**

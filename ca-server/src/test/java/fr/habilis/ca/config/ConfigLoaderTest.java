@@ -109,4 +109,21 @@ class ConfigLoaderTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null, env));
     for (String f : fragments) assertTrue(e.getMessage().contains(f), e.getMessage() + " lacks " + f);
   }
+
+  @Test
+  void aRenewalWindowThatDoesNotEndAfterItStartsIsRefused() {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+        Map.of("HABILIS_RENEWAL_WINDOW_START", "20d", "HABILIS_RENEWAL_WINDOW_END", "P30D")));
+    assertTrue(e.getMessage().contains("renewalWindowEnd (HABILIS_RENEWAL_WINDOW_END) must be shorter than renewalWindowStart"),
+        e.getMessage());
+  }
+
+  @Test
+  void revokeReplacedNamesProfiles() {
+    HabilisConfig c = ConfigLoader.load(null, Map.of("HABILIS_REVOKE_REPLACED", "SERV_SSL, ORG_AUTH_CLI"));
+    assertEquals(java.util.Set.of("SERV_SSL", "ORG_AUTH_CLI"), fr.habilis.ca.renewal.RenewalPolicy.from(c).revokeReplaced());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+        Map.of("HABILIS_REVOKE_REPLACED", "SERV_SSL,SERV_TLS")));
+    assertTrue(e.getMessage().contains("'SERV_TLS' is not a profile"), e.getMessage());
+  }
 }

@@ -65,7 +65,21 @@ public final class RaFixture {
     return new Credential(cardNumber, c.getString("eabKid"), c.getString("eabHmacKey"), nationalId);
   }
 
-  private JsonObject post(String path, JsonObject body, int... expected) throws Exception {
+  /** GET on the RA API (e.g. {@code /certificates/{serial}}); fails unless the answer is 200. */
+  public JsonObject get(String path) throws Exception {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(raUrl + path))
+        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) throw new IllegalStateException("RA " + path + " answered " + r.statusCode() + ": " + r.body());
+    return new JsonObject(r.body());
+  }
+
+  /** Declares an incident (scope certificate, structure, profile or ca): those certificates should renew now. */
+  public JsonObject incident(String scope, String value, String reason) throws Exception {
+    return post("/incidents", new JsonObject().put("scope", scope).put("value", value).put("reason", reason), 201);
+  }
+
+  /** POST on the RA API; fails unless the status is one of {@code expected}. */
+  public JsonObject post(String path, JsonObject body, int... expected) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(raUrl + path))
         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());

@@ -4,7 +4,6 @@ import fr.habilis.client.CertificateRequest;
 import fr.habilis.client.HabilisAccount;
 import fr.habilis.client.HabilisException;
 import fr.habilis.client.IssuedCertificate;
-import fr.habilis.client.ProgressListener;
 import fr.habilis.client.RenewalWindow;
 import fr.habilis.client.RevocationReason;
 import fr.habilis.client.ServerProblemException;
@@ -137,11 +136,14 @@ public final class RenewalManager {
       Instant start = notAfter.minus(settings.renewBefore());
       return new RenewalWindow(start, start, false, null, null);
     }
-    try {
-      Optional<RenewalWindow> ari = account.renewalInfo(current);
-      if (ari.isPresent()) return ari.get();
-    } catch (HabilisException e) {
-      LOG.warn("{}: renewalInfo unavailable ({}); using the margin before expiry", entry.name(), e.getMessage());
+    // RFC 9773 §4.3: no renewalInfo for an expired certificate (the fallback window is then past: renew).
+    if (notAfter.isAfter(clock.instant())) {
+      try {
+        Optional<RenewalWindow> ari = account.renewalInfo(current);
+        if (ari.isPresent()) return ari.get();
+      } catch (HabilisException e) {
+        LOG.warn("{}: renewalInfo unavailable ({}); using the margin before expiry", entry.name(), e.getMessage());
+      }
     }
     Duration lifetime = Duration.between(current.getNotBefore().toInstant(), notAfter);
     Duration margin = Duration.ofMillis((long) (lifetime.toMillis() * settings.marginFraction()));
@@ -231,11 +233,16 @@ public final class RenewalManager {
     if (entry.revoked().isPresent()) return line(name, RunReport.Outcome.REVOKED, null, "revoked: " + entry.revoked().get());
     X509Certificate current = state.chain(name).get(0);
     Instant now = clock.instant();
-    RenewalWindow window = window(entry, current);
-    Instant due = window.pick(current.getSerialNumber().longValue());
-    if (!force && now.isBefore(due)) {
-      Instant next = window.recheckAfter().filter(r -> r.isBefore(due)).orElse(due);
-      return line(name, RunReport.Outcome.NOT_DUE, next, "renews at " + due + " (" + window + ")");
+    if (!force) {
+      // A forced run needs no window: asking for one would only delay it (or, with the CA down,
+      // spend the operation's whole deadline before the renewal attempts even start).
+      RenewalWindow window = window(entry, current);
+      Instant due = window.pick(current.getSerialNumber().longValue());
+      if (now.isBefore(due)) {
+        Instant next = window.recheckAfter().filter(r -> r.isBefore(due)).orElse(due);
+        return line(name, RunReport.Outcome.NOT_DUE, next, "renews at " + due + " (" + window + ")");
+      }
+      window.explanation().ifPresent(url -> LOG.info("{}: the CA asks for renewal now, see {}", name, url));
     }
     if (!force && entry.nextAttempt().isPresent() && now.isBefore(entry.nextAttempt().get())) {
       return line(name, RunReport.Outcome.BACKING_OFF, entry.nextAttempt().get(),
