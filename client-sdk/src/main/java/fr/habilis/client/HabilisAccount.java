@@ -70,7 +70,6 @@ public final class HabilisAccount {
    * operation's deadline; a refusal throws {@link ServerProblemException} with the server's reason.
    */
   public IssuedCertificate order(CertificateRequest request, ProgressListener progress) throws HabilisException {
-    Login login = login();
     Operation op = new Operation("ordering " + request.product(), client.settings(), progress);
     KeyPair key = request.keyPair().orElse(null);
     if (key == null) {
@@ -119,7 +118,7 @@ public final class HabilisAccount {
 
   private Order createOrder(Operation op, CertificateRequest request, X509Certificate replaces) throws HabilisException {
     return op.call("creating the order", () -> {
-      OrderBuilder b = login.newOrder().identifiers(identifiers(request)).profile(request.product().name());
+      OrderBuilder b = login().newOrder().identifiers(identifiers(request)).profile(request.product().name());
       if (replaces != null) b.replaces(replaces);
       return b.create();
     });
