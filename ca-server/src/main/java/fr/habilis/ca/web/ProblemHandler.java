@@ -28,12 +28,35 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (ctx.failure() instanceof Problem p) {
       problem = p;
     } else {
+      if (clientWentAway(ctx)) {
+        // An upload the client aborted (connection reset or closed mid-body): nothing to answer,
+        // nothing to fix on this side; a debug event, not a SEVERE stack trace.
+        LOG.log(Level.FINE, () -> "client went away during " + ctx.request().method() + " " + ctx.request().path()
+            + ": " + ctx.failure());
+        return;
+      }
       if (ctx.failure() != null) {
         LOG.log(Level.SEVERE, "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
       }
       problem = fallback.apply(ctx.failure() == null ? ctx.statusCode() : 500);
     }
     send(ctx, problem);
+  }
+
+  /** The request failed because its connection is gone (reset or closed before the body ended). */
+  static boolean clientWentAway(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    if (t == null) return false;
+    if (ctx.request().connection() != null && ctx.response().closed()) return true;
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.net.SocketException || c instanceof io.vertx.core.http.HttpClosedException
+          || c instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      String m = c.getMessage();
+      if (m != null && (m.contains("Connection reset") || m.contains("Connection was closed"))) return true;
+    }
+    return false;
   }
 
   public void send(RoutingContext ctx, Problem problem) {
