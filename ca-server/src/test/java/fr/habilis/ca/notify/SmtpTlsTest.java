@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
  * 127.0.0.1) the test makes: trusted through {@code smtpTrustPem}, the notice is delivered; with
  * the JVM's default trust instead, the handshake fails and the notice records the error (the
  * server's certificate is verified, never trusted blindly). GreenMail has no STARTTLS: the
- * {@code starttls} mode is the mail client's own (StartTLSOptions.REQUIRED), not tested here.
+ * {@code starttls} mode is tested against SubEthaSMTP in {@link SmtpStartTlsTest}.
  */
 class SmtpTlsTest {
 
