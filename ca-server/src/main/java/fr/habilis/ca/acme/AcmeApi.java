@@ -9,6 +9,7 @@ import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.SqlWork;
+import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
@@ -171,6 +172,8 @@ public final class AcmeApi {
         .putHeader("Cache-Control", "public, max-age=" + DIRECTORY_MAX_AGE).end(directory().encode()));
     router.head("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(200).end());
     router.get("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(204).end());
+    MethodNotAllowed.after(router, "GET", AcmeProblems.PREFIX + "malformed", "/acme/directory");
+    MethodNotAllowed.after(router, "GET, HEAD", AcmeProblems.PREFIX + "malformed", "/acme/new-nonce");
     if (renewalInfo != null) renewalInfo.mount(router);
 
     post(router, "/acme/new-account", false, accounts::newAccount);

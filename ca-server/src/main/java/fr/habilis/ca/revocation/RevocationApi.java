@@ -1,6 +1,7 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.buffer.Buffer;
@@ -66,6 +67,9 @@ public final class RevocationApi {
       }
       answer(rc, request);
     }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
+    MethodNotAllowed.after(router, "GET, HEAD", "about:blank", "/crl/:file");
+    MethodNotAllowed.after(router, "GET, POST", "about:blank", "/ocsp");
+    MethodNotAllowed.after(router, "GET", "about:blank", "/ocsp/*");
   }
 
   private void answer(RoutingContext rc, byte[] request) {
