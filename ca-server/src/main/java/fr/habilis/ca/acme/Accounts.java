@@ -98,6 +98,7 @@ final class Accounts {
     if (!urls.newAccount().equals(h.getCustomParam("url"))) throw AcmeProblems.unauthorized("the EAB url must be " + urls.newAccount());
     try {
       JWK bound = JWK.parse(jws.getPayload().toString());
+      if (bound.isPrivate()) throw AcmeProblems.malformed("the EAB payload must be the account's public JWK, not a private key");
       if (!SignedRequest.thumbprint(bound).equals(SignedRequest.thumbprint(accountKey))) {
         throw AcmeProblems.unauthorized("the EAB binds another key than the account's");
       }

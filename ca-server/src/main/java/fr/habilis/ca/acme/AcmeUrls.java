@@ -83,10 +83,10 @@ final class AcmeUrls {
   long accountId(String kid) {
     String prefix = base + "/acct/";
     if (kid == null || !kid.startsWith(prefix)) return -1;
-    try {
-      return Long.parseLong(kid.substring(prefix.length()));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    String id = kid.substring(prefix.length());
+    // Exactly the URL the server gave out: digits only, no sign, no leading zero (…/acct/+1 and
+    // …/acct/01 are not account 1).
+    if (!id.matches("[1-9][0-9]{0,17}")) return -1;
+    return Long.parseLong(id);
   }
 }

@@ -213,6 +213,37 @@ class BadInputRegressionTest {
     assertEquals(true, winner.get());
   }
 
+  @Test
+  void aKidIsExactlyAnAccountUrl() throws Exception {
+    RawAcmeClient c = account();
+    String real = c.accountUrl;
+    int slash = real.lastIndexOf('/');
+    for (String kid : List.of(real.substring(0, slash + 1) + "+" + real.substring(slash + 1),
+        real.substring(0, slash + 1) + "0" + real.substring(slash + 1), real + " ")) {
+      c.accountUrl = kid;
+      AcmeProtocolTest.problem(c.send(c.url("newOrder"), c.sign(c.url("newOrder"), AcmeProtocolTest.order("kid.example.test"),
+          false, c.freshNonce()), "application/jose+json"), 400, "accountDoesNotExist");
+    }
+    c.accountUrl = real;
+    assertEquals(201, c.post(c.url("newOrder"), AcmeProtocolTest.order("kid.example.test"), false).statusCode());
+  }
+
+  @Test
+  void anEabWhosePayloadIsAPrivateKeyIsRefused() throws Exception {
+    RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
+    RaFixture.Credential eab = ra.newCredential(admin.cardNumber(), admin.nationalId());
+    com.nimbusds.jose.JWSObject binding = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(JWSAlgorithm.HS256)
+        .keyID(eab.eabKid()).customParam("url", c.url("newAccount")).build(),
+        new com.nimbusds.jose.Payload(c.key.toJSONObject())); // the private JWK, d included
+    binding.sign(new com.nimbusds.jose.crypto.MACSigner(Base64.getUrlDecoder().decode(eab.eabHmacKey())));
+    JsonObject payload = new JsonObject().put("termsOfServiceAgreed", true)
+        .put("externalAccountBinding", new JsonObject(RawAcmeClient.flattened(binding)));
+    JsonObject p = AcmeProtocolTest.problem(c.post(c.url("newAccount"), payload.encode(), true), 400, "malformed");
+    assertTrue(p.getString("detail").contains("private"), p.encode());
+    // The credential was not consumed: the right binding still works.
+    RawAcmeClient.expect(c.register(eab), 201, "newAccount");
+  }
+
   private static byte[] replace(byte[] in, byte[] what, byte[] with) {
     for (int i = 0; i + what.length <= in.length; i++) {
       boolean match = true;
