@@ -171,18 +171,6 @@ final class AcmeStore {
     return ids;
   }
 
-  /** Moves an order between statuses; false when it was not in {@code from} (a concurrent finalize won). */
-  boolean transition(Connection c, long id, String from, String to, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE acme_orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
-      ps.setString(1, to);
-      ps.setObject(2, utc(now));
-      ps.setLong(3, id);
-      ps.setString(4, from);
-      return ps.executeUpdate() == 1;
-    }
-  }
-
   /**
    * finalize's move from ready to processing, in the same statement as before: the reserved serial
    * (in certificate_serial, shown only once valid) and the CSR are kept with it, so that an
