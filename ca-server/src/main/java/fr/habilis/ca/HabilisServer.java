@@ -1,6 +1,7 @@
 package fr.habilis.ca;
 
 import fr.habilis.ca.acme.AcmeApi;
+import fr.habilis.ca.acme.OrderRecovery;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.DataDirectory;
@@ -51,6 +52,7 @@ public final class HabilisServer {
   private final Path trustPem;
   private final Path raTokenFile;
   private Notifier notifier;
+  private OrderRecovery recovery;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -97,9 +99,11 @@ public final class HabilisServer {
                         .with(Setting.HTTP_PORT, Integer.toString(http.port()));
                     ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), new AuditLog(clock), signers, clock);
                     new CaPublisher(p.ca()).mount(httpRouter);
-                    mountApis(ctx, httpRouter, httpsRouter);
+                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
+                    server.recovery = recovery;
+                    recovery.start();
                     return vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
@@ -119,17 +123,19 @@ public final class HabilisServer {
         });
   }
 
-  /** The one place where API modules are attached to the listeners. */
-  private static void mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
+  /** The one place where API modules are attached to the listeners; returns ACME's recovery of orders left processing. */
+  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
     // Each module mounts its own sub-paths and failure handling.
     RevocationApi revocation = new RevocationApi(ctx);
     revocation.mount(httpRouter);
     RaApi ra = new RaApi(ctx, revocation.service());
     RenewalService renewal = new RenewalService(ctx, ra.registry(), revocation.service());
     ra.withRenewal(renewal).mount(httpsRouter);
-    new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).withRenewal(renewal).mount(httpsRouter);
+    AcmeApi acme = new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).withRenewal(renewal);
+    acme.mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
+    return acme.recovery();
   }
 
   /**
@@ -230,9 +236,15 @@ public final class HabilisServer {
     return trustPem;
   }
 
+  /** One pass of the recovery of orders left processing (it also runs at start-up and periodically). */
+  public Future<OrderRecovery.Outcome> recoverProcessingOrders() {
+    return recovery.runOnce();
+  }
+
   public Future<Void> close() {
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
-    return notices.compose(x -> https.close(vertx))
+    Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
+    return notices.compose(x -> recovering).compose(x -> https.close(vertx))
         .compose(x -> http.close(vertx))
         .eventually(() -> vertx.executeBlocking(() -> {
           context.db().close();

@@ -4,17 +4,37 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.habilis.ca.acme.RawAcmeClient;
+import fr.habilis.ca.interop.RaFixture;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.ExtensionsGenerator;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +99,79 @@ class ServerJarIT {
     Run audit = run(Map.of(), 60, "verify-audit");
     assertEquals(0, audit.exit(), audit.stdout() + audit.stderr());
     assertTrue(audit.stdout().startsWith("audit chain intact"), audit.stdout());
+  }
+
+  /**
+   * Issue 15 item 8 with a real kill -9: finalize committed the order's move to processing (the
+   * test switch stops it there), the process is killed (SIGKILL), and the jar started again on the
+   * same data directory and ports signs the order with its reserved serial: the client's polling
+   * ends valid and the certificate downloads.
+   */
+  @Test
+  void orderOfAProcessKilledAfterFinalizeCommittedEndsValidAfterRestart() throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of("HABILIS_HTTP_PORT", Integer.toString(freePort()),
+        "HABILIS_HTTPS_PORT", Integer.toString(freePort()), "HABILIS_CA_KEY_ALGORITHM", "EC-P384",
+        "HABILIS_TEST_STOP_AFTER_PROCESSING", "true", "HABILIS_PROCESSING_RECOVERY_AFTER", "PT1H"));
+    Process p = start(env);
+    awaitReady(p);
+    JsonObject endpoints = new JsonObject(Files.readString(work.resolve("habilis-data/endpoints.json")));
+    HttpClient http = HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
+        .build();
+    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), Files.readString(Path.of(endpoints.getString("raTokenFile"))).strip());
+    RawAcmeClient acme = new RawAcmeClient(http, endpoints.getString("directoryUrl"));
+    RawAcmeClient.expect(acme.register(ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("killed.test"))),
+        201, "newAccount");
+    HttpResponse<String> order = acme.post(acme.url("newOrder"), new JsonObject().put("identifiers", new JsonArray()
+        .add(new JsonObject().put("type", "dns").put("value", "www.killed.test"))).encode(), false);
+    RawAcmeClient.expect(order, 201, "newOrder");
+    String orderUrl = order.headers().firstValue("Location").orElseThrow();
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(new ECGenParameterSpec("secp256r1"));
+    KeyPair key = ec.generateKeyPair();
+    HttpResponse<String> fin = acme.post(new JsonObject(order.body()).getString("finalize"),
+        RawAcmeClient.csrPayload(csr(key, "www.killed.test")), false);
+    RawAcmeClient.expect(fin, 200, "finalize");
+    assertEquals("processing", new JsonObject(fin.body()).getString("status"), fin.body());
+
+    p.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: nothing after the committed finalize runs
+    env.remove("HABILIS_TEST_STOP_AFTER_PROCESSING");
+    env.put("HABILIS_PROCESSING_RECOVERY_AFTER", "PT1S");
+    Process again = start(env);
+    try {
+      awaitReady(again);
+      JsonObject o = new JsonObject(acme.post(orderUrl, "", false).body());
+      for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+          "processing".equals(o.getString("status")) && System.nanoTime() < deadline; ) {
+        Thread.sleep(200);
+        o = new JsonObject(acme.post(orderUrl, "", false).body());
+      }
+      assertEquals("valid", o.getString("status"), o.encode());
+      HttpResponse<String> pem = acme.post(o.getString("certificate"), "", false);
+      RawAcmeClient.expect(pem, 200, "certificate");
+      X509Certificate leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(pem.body().getBytes(StandardCharsets.US_ASCII)));
+      assertTrue(o.getString("certificate").endsWith("/" + String.format("%032x", leaf.getSerialNumber())), o.encode());
+      assertEquals(key.getPublic(), leaf.getPublicKey());
+    } finally {
+      again.destroy();
+      again.waitFor(30, TimeUnit.SECONDS);
+    }
+    Run audit = run(Map.of(), 60, "verify-audit");
+    assertEquals(0, audit.exit(), audit.stdout() + audit.stderr());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static byte[] csr(KeyPair kp, String name) throws Exception {
+    ExtensionsGenerator ext = new ExtensionsGenerator();
+    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
+    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
+        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
   }
 
   private String awaitReady(Process p) throws Exception {

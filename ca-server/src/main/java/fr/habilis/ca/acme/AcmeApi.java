@@ -132,6 +132,11 @@ public final class AcmeApi {
     ctx.vertx().setPeriodic(purgeEvery, id -> ctx.db().tx(c -> Nonces.purge(c, ctx.clock().instant())));
   }
 
+  /** The recovery of orders left processing by a stopped process (start it once the API is mounted). */
+  public OrderRecovery recovery() {
+    return new OrderRecovery(ctx, store, urls, orders);
+  }
+
   /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */
   public AcmeApi withRevocation(RevocationService revocation) {
     this.revocations = new Revocations(ctx, registry, revocation);

@@ -171,27 +171,104 @@ final class AcmeStore {
     return ids;
   }
 
-  /** Moves an order between statuses; false when it was not in {@code from} (a concurrent finalize won). */
-  boolean transition(Connection c, long id, String from, String to, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE acme_orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?")) {
-      ps.setString(1, to);
-      ps.setObject(2, utc(now));
-      ps.setLong(3, id);
-      ps.setString(4, from);
+  /**
+   * finalize's move from ready to processing, in the same statement as before: the reserved serial
+   * (in certificate_serial, shown only once valid) and the CSR are kept with it, so that an
+   * instance can finish the order if this process dies before the certificate is stored. False
+   * when the order was not ready (a concurrent finalize won).
+   */
+  boolean startProcessing(Connection c, long id, byte[] csr, String reservedSerial, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'processing', csr = ?,"
+        + " certificate_serial = ?, updated_at = ? WHERE id = ? AND status = 'ready'")) {
+      ps.setBytes(1, csr);
+      ps.setString(2, reservedSerial);
+      ps.setObject(3, utc(now));
+      ps.setLong(4, id);
       return ps.executeUpdate() == 1;
     }
   }
 
-  void completeOrder(Connection c, long id, String serial, Instant now) throws SQLException {
-    update(c, "UPDATE acme_orders SET status = 'valid', certificate_serial = ?, updated_at = ? WHERE id = ?",
-        serial, utc(now), id);
+  /** A refused CSR at signing time: the order is ready again for a corrected one (its reservation is dropped). */
+  boolean backToReady(Connection c, long id, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'ready', csr = NULL,"
+        + " certificate_serial = NULL, updated_at = ? WHERE id = ? AND status = 'processing'")) {
+      ps.setObject(1, utc(now));
+      ps.setLong(2, id);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
+   * The processing order becomes valid with its certificate; false, and the caller rolls back, when
+   * it is no longer processing (another instance completed or failed it).
+   */
+  boolean completeOrder(Connection c, long id, String serial, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'valid', certificate_serial = ?,"
+        + " csr = NULL, updated_at = ? WHERE id = ? AND status = 'processing'")) {
+      ps.setString(1, serial);
+      ps.setObject(2, utc(now));
+      ps.setLong(3, id);
+      return ps.executeUpdate() == 1;
+    }
   }
 
   void failOrder(Connection c, long id, JsonObject error, Instant now) throws SQLException {
-    update(c, "UPDATE acme_orders SET status = 'invalid', error = ?, updated_at = ? WHERE id = ?",
+    update(c, "UPDATE acme_orders SET status = 'invalid', error = ?, csr = NULL, updated_at = ? WHERE id = ?",
         error.encode(), utc(now), id);
     update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE order_id = ?", id);
+  }
+
+  /** {@link #failOrder} for an order still processing; false (nothing written) if it no longer is. */
+  boolean failProcessing(Connection c, long id, JsonObject error, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'invalid', error = ?, csr = NULL,"
+        + " updated_at = ? WHERE id = ? AND status = 'processing'")) {
+      ps.setString(1, error.encode());
+      ps.setObject(2, utc(now));
+      ps.setLong(3, id);
+      if (ps.executeUpdate() != 1) return false;
+    }
+    update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE order_id = ?", id);
+    return true;
+  }
+
+  // --- recovery of orders left in processing
+
+  /** Orders in processing whose last change is older than {@code before}, oldest first. */
+  List<Long> processingSince(Connection c, Instant before, int limit) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_orders WHERE status = 'processing'"
+        + " AND updated_at < ? ORDER BY updated_at, id LIMIT ?")) {
+      ps.setObject(1, utc(before));
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) ids.add(rs.getLong(1));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Claims a stuck order for this instance: a conditional UPDATE that succeeds for one instance
+   * only, and moves updated_at to now so that no other instance claims it again within the bound.
+   */
+  boolean claimProcessing(Connection c, long id, Instant before, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET updated_at = ? WHERE id = ?"
+        + " AND status = 'processing' AND updated_at < ?")) {
+      ps.setObject(1, utc(now));
+      ps.setLong(2, id);
+      ps.setObject(3, utc(before));
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /** The CSR finalize kept with a processing order; null for orders finalized before V10. */
+  byte[] processingCsr(Connection c, long id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT csr FROM acme_orders WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
   }
 
   /** Order ids of an account, newest first, from {@code before} (exclusive) on; {@code limit + 1} to detect a next page. */

@@ -52,6 +52,12 @@ final class Orders {
   private final CertificateRepository certificates = new CertificateRepository();
   /** Renewal (RFC 9773 replaces); null until {@link AcmeApi#withRenewal}: replaces is then refused. */
   private RenewalService renewal;
+  /**
+   * Test switch (testStopAfterProcessing): finalize commits the order's move to processing, its
+   * serial and its CSR, answers with the processing order and goes no further, exactly as a
+   * process killed at that point would leave it (for the crash-recovery tests).
+   */
+  private final boolean stopAfterProcessing;
 
   Orders(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry) {
     this.ctx = ctx;
@@ -59,6 +65,7 @@ final class Orders {
     this.urls = urls;
     this.registry = registry;
     this.issuance = new IssuanceService(ctx);
+    this.stopAfterProcessing = ctx.config().getBoolean(Setting.TEST_STOP_AFTER_PROCESSING);
   }
 
   void renewal(RenewalService renewal) {
@@ -213,21 +220,40 @@ final class Orders {
             }
             replacesSerial.set(o.replacesSerial());
           }
-          if (!store.transition(c, id, "ready", "processing", now)) throw AcmeProblems.orderNotReady("order is being finalized");
-          String card = registry.administrator(c, r.account().adminId()).map(Administrator::cardNumber).orElse(null);
-          IssuanceRequest request = new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
-              allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
-              names.dnsNames(), names.emails(), card, r.account().id(), id);
-          // CSR checks and the serial reservation commit with the order's move to processing; a
-          // refused CSR rolls it all back (the order stays ready for a corrected CSR).
+          IssuanceRequest request = issuanceRequest(c, o, r.account().adminId(), allow, names, der);
+          // CSR checks and the serial reservation commit with the order's move to processing, which
+          // keeps the serial and the CSR for a crash recovery (OrderRecovery); a refused CSR rolls
+          // it all back (the order stays ready for a corrected CSR).
+          IssuanceService.Prepared prepared;
           try {
-            return issuance.prepare(c, request, csr);
+            prepared = issuance.prepare(c, request, csr);
           } catch (CsrRejected | IllegalArgumentException e) {
             throw csrProblem(e);
           }
+          if (!store.startProcessing(c, id, der, IssuanceService.serialHex(prepared), now)) {
+            throw AcmeProblems.orderNotReady("order is being finalized");
+          }
+          return prepared;
         })
-        .compose(next -> next instanceof Problem p ? Future.failedFuture(p)
-            : issue(id, (IssuanceService.Prepared) next, replacesSerial.get(), r.account().id()));
+        .compose(next -> {
+          if (next instanceof Problem p) return Future.failedFuture(p);
+          if (stopAfterProcessing) {
+            return r.tx(c -> AcmeApi.Reply.json(200, json(store.order(c, id).orElseThrow(), ctx.clock().instant())));
+          }
+          return issue(id, (IssuanceService.Prepared) next, replacesSerial.get(), r.account().id());
+        });
+  }
+
+  /**
+   * What finalize (and the recovery of an order it left processing) asks the CA to sign: subject
+   * from the registry's decision, names from the CSR as checked against the order.
+   */
+  IssuanceRequest issuanceRequest(java.sql.Connection c, AcmeStore.Order o, String adminId, Decision.Allow allow,
+      CsrNames.Names names, byte[] der) throws java.sql.SQLException {
+    String card = registry.administrator(c, adminId).map(Administrator::cardNumber).orElse(null);
+    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
+        allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
+        names.dnsNames(), names.emails(), card, o.accountId(), o.id());
   }
 
   /** newOrder's replaces: an RFC 9773 §4.1 certificate identifier, or null when absent. */
@@ -261,36 +287,63 @@ final class Orders {
 
   private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request, String replacesSerial, long accountId) {
     AtomicReference<AcmeApi.Reply> reply = new AtomicReference<>();
-    AtomicReference<List<StoredCertificate>> superseded = new AtomicReference<>(List.of());
-    // The order becomes valid in the transaction that stores the certificate: no crash can leave
-    // a certificate without its order, or an order stuck in processing after its certificate. The
-    // renewal chain (and the predecessor's revocation, if its profile says so) joins it.
-    return issuance.issue(request, (c, serial) -> {
-          Instant now = ctx.clock().instant();
-          store.completeOrder(c, orderId, serial, now);
-          if (replacesSerial != null) {
-            superseded.set(renewal.successorIssued(c, replacesSerial, serial, "acme-account:" + accountId));
-          }
-          reply.set(AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), now)));
-        })
-        .compose(cert -> renewal == null ? Future.succeededFuture(reply.get())
-            : renewal.published(superseded.get()).map(x -> reply.get()))
+    return signAndComplete(orderId, request, replacesSerial, "acme-account:" + accountId,
+            (c, serial) -> reply.set(AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), ctx.clock().instant()))))
+        .map(x -> reply.get())
         .recover(err -> {
+          if (err instanceof NoLongerProcessing) {
+            // Completed or failed meanwhile by a recovering instance: the order says which.
+            return ctx.db().tx(c -> AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), ctx.clock().instant())));
+          }
           Problem problem;
           if (err instanceof CsrRejected || err instanceof IllegalArgumentException) {
             problem = csrProblem((RuntimeException) err); // e.g. the key certified meanwhile by another order
           } else {
             // A real fault: the order cannot complete; say so on the order itself.
             Problem internal = AcmeProblems.serverInternal();
-            return ctx.db().tx(c -> {
-              store.failOrder(c, orderId, internal.toJson(), ctx.clock().instant());
-              return null;
-            }).transform(x -> Future.failedFuture(err));
+            return ctx.db().tx(c -> store.failProcessing(c, orderId, internal.toJson(), ctx.clock().instant()))
+                .transform(x -> Future.failedFuture(err));
           }
           // The client's CSR was refused: the order is ready again for a corrected CSR.
-          return ctx.db().tx(c -> store.transition(c, orderId, "processing", "ready", ctx.clock().instant()))
+          return ctx.db().tx(c -> store.backToReady(c, orderId, ctx.clock().instant()))
               .transform(x -> Future.failedFuture(problem));
         });
+  }
+
+  /** The order left processing before its certificate was stored (another instance completed or failed it). */
+  static final class NoLongerProcessing extends RuntimeException {
+    NoLongerProcessing(long orderId) {
+      super("order " + orderId + " is no longer processing", null, false, false);
+    }
+  }
+
+  /**
+   * Signs {@code request} (its serial reserved and committed with the order's move to processing)
+   * and stores the certificate. The order becomes valid in that transaction: no crash can leave a
+   * certificate without its order, or an order in processing after its certificate. The renewal
+   * chain (and the predecessor's revocation, if its profile says so) and {@code also} join it;
+   * revoked predecessors are published once it committed. Fails with {@link NoLongerProcessing},
+   * nothing stored, when the order left processing meanwhile.
+   */
+  Future<Void> signAndComplete(long orderId, IssuanceService.Prepared request, String replacesSerial, String actor,
+      IssuanceService.WithCertificate also) {
+    AtomicReference<List<StoredCertificate>> superseded = new AtomicReference<>(List.of());
+    return issuance.issue(request, (c, serial) -> {
+          if (!store.completeOrder(c, orderId, serial, ctx.clock().instant())) throw new NoLongerProcessing(orderId);
+          if (replacesSerial != null && renewal != null) {
+            superseded.set(renewal.successorIssued(c, replacesSerial, serial, actor));
+          }
+          also.run(c, serial);
+        })
+        .compose(cert -> renewal == null ? Future.succeededFuture() : renewal.published(superseded.get()));
+  }
+
+  IssuanceService issuance() {
+    return issuance;
+  }
+
+  RegistryService registry() {
+    return registry;
   }
 
   Future<AcmeApi.Reply> certificate(AcmeApi.Signed r) {
@@ -378,7 +431,8 @@ final class Orders {
     JsonObject j = new JsonObject().put("status", displayStatus(o, now)).put("expires", o.expiresAt().toString())
         .put("identifiers", AcmeStore.identifiersJson(o.identifiers())).put("profile", o.profile())
         .put("authorizations", authz).put("finalize", urls.finalize(o.id()));
-    if (o.certificateSerial() != null) j.put("certificate", urls.certificate(o.certificateSerial()));
+    // Until the order is valid, certificate_serial is only the serial reserved for it.
+    if ("valid".equals(o.status()) && o.certificateSerial() != null) j.put("certificate", urls.certificate(o.certificateSerial()));
     if (o.replaces() != null) j.put("replaces", o.replaces());
     if (o.error() != null) j.put("error", o.error());
     return j;

@@ -193,6 +193,10 @@ public final class ConfigLoader {
       throw new ConfigException("configuration " + Setting.TEST_NONCE_REJECT_PERCENT.key() + " ("
           + Setting.TEST_NONCE_REJECT_PERCENT.envName() + ") is a test switch, refused in production");
     }
+    if (config.getBoolean(Setting.TEST_STOP_AFTER_PROCESSING)) {
+      throw new ConfigException("configuration " + Setting.TEST_STOP_AFTER_PROCESSING.key() + " ("
+          + Setting.TEST_STOP_AFTER_PROCESSING.envName() + ") is a test switch, refused in production");
+    }
     if ("none".equals(config.get(Setting.SMTP_SECURITY)) && config.isSet(Setting.SMTP_HOST)) {
       throw new ConfigException("configuration " + Setting.SMTP_SECURITY.key() + " (" + Setting.SMTP_SECURITY.envName()
           + ") none sends notices unencrypted: a test switch, refused in production (use starttls or tls)");

@@ -57,6 +57,12 @@ public enum Setting {
   RATE_LIMIT_WINDOW("rateLimitWindow", "PT1H", Kind.DURATION),
   RATE_LIMIT_ORDERS_PER_ACCOUNT("rateLimitOrdersPerAccount", "300", Kind.POSITIVE_INT),
   RATE_LIMIT_ORDERS_PER_STRUCTURE("rateLimitOrdersPerStructure", "1000", Kind.POSITIVE_INT),
+  /**
+   * An order still processing this long after its last change is taken to be orphaned by a process
+   * that died while signing it, and is completed (or failed) by any instance; checked at start-up
+   * and every half of it. Longer than any signing, or an instance may finish another's live order.
+   */
+  PROCESSING_RECOVERY_AFTER("processingRecoveryAfter", "PT2M", Kind.DURATION),
   // --- renewal (ARI, RFC 9773): the window before notAfter (scaled down for short lifetimes, see
   // renewal/RenewalWindows), renewalInfo's Retry-After, and the comma-separated profiles whose
   // replaced certificates are revoked (superseded) once the successor is issued (default: none)
@@ -88,7 +94,9 @@ public enum Setting {
   NOTICE_RETRY_DELAY("noticeRetryDelay", "PT1M", Kind.DURATION),
   // --- test switches (refused in production): clients' robustness tests, like Pebble's
   // PEBBLE_WFE_NONCEREJECT; short lifetimes use certificateValidity (at least 1 day in production)
-  TEST_NONCE_REJECT_PERCENT("testNonceRejectPercent", "0", Kind.PERCENT);
+  TEST_NONCE_REJECT_PERCENT("testNonceRejectPercent", "0", Kind.PERCENT),
+  /** finalize stops after committing the order's move to processing, as a process killed there (crash-recovery tests). */
+  TEST_STOP_AFTER_PROCESSING("testStopAfterProcessing", "false", Kind.BOOLEAN);
 
   /** How a value is checked. */
   public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST }

@@ -92,14 +92,52 @@ public final class IssuanceService {
    * {@code csr} is {@code request.csrDer()} as already parsed by the caller (not parsed again).
    */
   public Prepared prepare(Connection c, IssuanceRequest request, PKCS10CertificationRequest csr) throws Exception {
+    Prepared p = checked(c, request, csr, serials.draw());
+    repository.reserveSerial(c, SerialNumbers.toHex(p.serial()), p.issuer().id(), ctx.clock().instant());
+    return p;
+  }
+
+  /**
+   * {@link #prepare} again for a serial that a finalize reserved before its process died, before
+   * the certificate was stored: the same checks in {@code c}, the same serial, no new reservation
+   * (a serial is never drawn twice, RFC 5280 §4.1.2.2). Fails with {@link UnusableReservation}
+   * when that serial cannot be used — not reserved for this profile's CA, or already certified —
+   * and with {@link CsrRejected} when the CSR is no longer acceptable (its key certified or blocked
+   * meanwhile).
+   */
+  public Prepared resume(Connection c, IssuanceRequest request, PKCS10CertificationRequest csr, String reservedSerial)
+      throws Exception {
+    Prepared p = checked(c, request, csr, SerialNumbers.fromHex(reservedSerial));
+    String caId = repository.reservedFor(c, reservedSerial).orElse(null);
+    if (!p.issuer().id().equals(caId)) {
+      throw new UnusableReservation("serial " + reservedSerial + " is not reserved for CA " + p.issuer().id());
+    }
+    if (repository.findBySerial(c, reservedSerial).isPresent()) {
+      throw new UnusableReservation("serial " + reservedSerial + " already has a certificate");
+    }
+    return p;
+  }
+
+  /** A reserved serial that cannot be signed with: the reservation stays consumed, the request fails. */
+  public static final class UnusableReservation extends RuntimeException {
+    public UnusableReservation(String message) {
+      super(message);
+    }
+  }
+
+  private Prepared checked(Connection c, IssuanceRequest request, PKCS10CertificationRequest csr, BigInteger serial)
+      throws Exception {
     Profile profile = Profiles.get(request.profile());
     X500Name subject = subject(profile, request);
     IssuingCa issuer = ctx.ca().issuing(profile.caId());
     CheckedCsr checked = csrPolicy.check(csr);
     csrPolicy.checkKeyAvailable(c, checked.keyHash(), ctx.clock().instant());
-    BigInteger serial = serials.draw();
-    repository.reserveSerial(c, SerialNumbers.toHex(serial), issuer.id(), ctx.clock().instant());
     return new Prepared(request, profile, subject, issuer, checked, serial);
+  }
+
+  /** The serial reserved for a prepared request, in its canonical form. */
+  public static String serialHex(Prepared prepared) {
+    return SerialNumbers.toHex(prepared.serial());
   }
 
   /** Steps 3 and 4 for a request prepared in a committed transaction. */

@@ -65,6 +65,16 @@ public final class CertificateRepository {
     }
   }
 
+  /** The CA a serial was reserved for, if it was reserved. */
+  public Optional<String> reservedFor(Connection c, String serialHex) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT ca_id FROM serials WHERE serial = ?")) {
+      ps.setString(1, serialHex);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    }
+  }
+
   /** True for a duplicate-key failure of {@link #reserveSerial} (SQLState class 23, integrity constraint). */
   public static boolean isDuplicate(Throwable t) {
     for (Throwable e = t; e != null; e = e.getCause()) {
