@@ -39,6 +39,10 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 final class SignedRequest {
   static final List<String> ALGORITHMS = List.of("RS256", "PS256", "ES256", "ES384", "EdDSA");
   private static final Set<String> MEMBERS = Set.of("protected", "payload", "signature");
+  private static final java.util.regex.Pattern BASE64URL = java.util.regex.Pattern.compile("[A-Za-z0-9_-]*");
+  /** Jackson with duplicate member names as errors: which of two "url" or "nonce" members counts is ambiguous. */
+  private static final com.fasterxml.jackson.databind.ObjectMapper STRICT = new com.fasterxml.jackson.databind.ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   final JWSObject jws;
   final String nonce;
@@ -83,6 +87,16 @@ final class SignedRequest {
         || !(env.getValue("signature") instanceof String s)) {
       throw AcmeProblems.malformed("a flattened JWS needs string members protected, payload and signature");
     }
+    // RFC 8555 §6.1: base64url without padding, nothing else (the decoder would accept '=' and
+    // ignore characters outside the alphabet).
+    for (String part : new String[] {p, pl, s}) {
+      if (!BASE64URL.matcher(part).matches()) {
+        throw AcmeProblems.malformed("JWS members must be base64url without padding (RFC 8555 §6.1)");
+      }
+    }
+    refuseDuplicateMembers(body, "the JWS");
+    refuseDuplicateMembers(new String(java.util.Base64.getUrlDecoder().decode(p), java.nio.charset.StandardCharsets.UTF_8),
+        "the protected header");
     JWSObject jws;
     try {
       jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));
@@ -113,8 +127,23 @@ final class SignedRequest {
     return payloadText.isEmpty();
   }
 
+  /** Refuses a JSON text with a member name twice in one object (RFC 7515 §5.2 step 4, RFC 8259 §4). */
+  static void refuseDuplicateMembers(String json, String what) {
+    try {
+      STRICT.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonParseException e) {
+      if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
+        throw AcmeProblems.malformed(what + " has a member name twice: " + e.getOriginalMessage());
+      }
+      throw AcmeProblems.malformed(what + " is not JSON");
+    } catch (java.io.IOException e) {
+      throw AcmeProblems.malformed(what + " is not JSON");
+    }
+  }
+
   JsonObject payload() {
     if (payloadText.isEmpty()) throw AcmeProblems.malformed("this request needs a JSON payload");
+    refuseDuplicateMembers(payloadText, "the payload");
     try {
       Object v = Json.decodeValue(payloadText);
       if (v instanceof JsonObject o) return o;

@@ -108,6 +108,8 @@ public final class OcspResponder {
   public Future<Answer> answer(byte[] request) {
     OCSPReq req;
     try {
+      // One DER object and nothing after it: Bouncy Castle's constructor ignores trailing bytes.
+      org.bouncycastle.asn1.ASN1Primitive.fromByteArray(request);
       req = new OCSPReq(request);
     } catch (IOException | RuntimeException e) {
       return Future.succeededFuture(new Answer(MALFORMED, null));

@@ -244,6 +244,45 @@ class BadInputRegressionTest {
     RawAcmeClient.expect(c.register(eab), 201, "newAccount");
   }
 
+  @Test
+  void paddedBase64AndDuplicateMemberNamesAreMalformed() throws Exception {
+    RawAcmeClient c = account();
+    String url = c.url("newOrder");
+    JsonObject good = new JsonObject(c.sign(url, AcmeProtocolTest.order("strict.example.test"), false, c.freshNonce()));
+    JsonObject padded = good.copy().put("signature", good.getString("signature") + "==");
+    AcmeProtocolTest.problem(c.send(url, padded.encode(), "application/jose+json"), 400, "malformed");
+    // The protected header with "url" twice: which one counts would be the parser's choice.
+    String header = "{\"alg\":\"ES256\",\"kid\":\"" + c.accountUrl + "\",\"nonce\":\"" + c.freshNonce()
+        + "\",\"url\":\"" + url + "\",\"url\":\"" + c.url("newAccount") + "\"}";
+    String twice = new JsonObject().put("protected", Base64URL.encode(header).toString())
+        .put("payload", Base64URL.encode(AcmeProtocolTest.order("strict.example.test")).toString())
+        .put("signature", Base64URL.encode(new byte[64]).toString()).encode();
+    JsonObject p = AcmeProtocolTest.problem(c.send(url, twice, "application/jose+json"), 400, "malformed");
+    assertTrue(p.getString("detail").contains("twice"), p.encode());
+    // A payload with a member twice, properly signed.
+    String dupPayload = "{\"identifiers\":[{\"type\":\"dns\",\"value\":\"strict.example.test\"}],"
+        + "\"identifiers\":[{\"type\":\"dns\",\"value\":\"other.example.test\"}]}";
+    JsonObject q = AcmeProtocolTest.problem(c.post(url, dupPayload, false), 400, "malformed");
+    assertTrue(q.getString("detail").contains("twice"), q.encode());
+  }
+
+  @Test
+  void anOcspRequestWithTrailingBytesIsMalformed() throws Exception {
+    CertificateID id = new CertificateID(new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1),
+        new org.bouncycastle.cert.X509CertificateHolder(server.context().ca().issuingCas().get(0).certificate().getEncoded()),
+        BigInteger.TEN);
+    byte[] good = new OCSPReqBuilder().addRequest(id).build().getEncoded();
+    byte[] trailing = java.util.Arrays.copyOf(good, good.length + 3);
+    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().ocspUrl()))
+        .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(trailing)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(OCSPResp.MALFORMED_REQUEST, new OCSPResp(r.body()).getStatus());
+    HttpResponse<byte[]> ok = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().ocspUrl()))
+        .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(good)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(OCSPResp.SUCCESSFUL, new OCSPResp(ok.body()).getStatus(), "the same request without the trailing bytes");
+  }
+
   private static byte[] replace(byte[] in, byte[] what, byte[] with) {
     for (int i = 0; i + what.length <= in.length; i++) {
       boolean match = true;
