@@ -165,25 +165,36 @@ public final class HabilisServer {
         : "http://" + initial.hostname() + ":" + httpPort;
     Endpoints httpOnly = new Endpoints(null, httpBase);
 
-    Path raTokenFile = dataDir.resolve(RA_TOKEN_FILE);
-    String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
-    HabilisConfig config = initial.with(Setting.RA_TOKEN, raToken);
-    if (config.isProduction() && !config.isSet(Setting.KEYSTORE_PASSWORD)) {
+    if (initial.isProduction() && !initial.isSet(Setting.KEYSTORE_PASSWORD)) {
       throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
     }
-    char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
-    Notifier.checkSettings(config);
-
-    CaHierarchy ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
-    TlsMaterial tls = TlsMaterial.loadOrCreate(config, ca, clock);
-    Path trustPem = new CaPublisher(ca).writeTo(dataDir.resolve("certs"));
+    Notifier.checkSettings(initial);
+    // The database first: on an H2 file in use by another instance it fails here, before this
+    // instance has written anything (secrets, CA material, published certificates).
     Database db;
     try {
-      db = Database.open(vertx, config.dbUrl(), config.get(Setting.DB_USER), config.get(Setting.DB_PASSWORD), config.getInt(Setting.DB_POOL_SIZE));
+      db = Database.open(vertx, initial.dbUrl(), initial.get(Setting.DB_USER), initial.get(Setting.DB_PASSWORD),
+          initial.getInt(Setting.DB_POOL_SIZE));
     } catch (RuntimeException e) {
-      throw new ConfigException("cannot open database " + redact(config.dbUrl()) + ": " + rootMessage(e), e);
+      throw new ConfigException("cannot open database " + redact(initial.dbUrl()) + ": " + rootMessage(e), e);
     }
-    DataDirectory.tighten(dataDir); // the keystore, the H2 file and the certificates were written with the umask
+    Path raTokenFile = dataDir.resolve(RA_TOKEN_FILE);
+    HabilisConfig config;
+    CaHierarchy ca;
+    TlsMaterial tls;
+    Path trustPem;
+    try {
+      String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
+      config = initial.with(Setting.RA_TOKEN, raToken);
+      char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
+      ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
+      tls = TlsMaterial.loadOrCreate(config, ca, clock);
+      trustPem = new CaPublisher(ca).writeTo(dataDir.resolve("certs"));
+      DataDirectory.tighten(dataDir); // the keystore, the H2 file and the certificates were written with the umask
+    } catch (IOException | RuntimeException e) {
+      db.close();
+      throw e;
+    }
     return new Prepared(config, httpOnly, db, ca, tls, trustPem, raTokenFile);
   }
 

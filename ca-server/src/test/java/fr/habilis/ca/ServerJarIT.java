@@ -80,6 +80,32 @@ class ServerJarIT {
   }
 
   @Test
+  void aSecondProcessOnADataDirectoryInUseFailsBeforeWritingAnything() throws Exception {
+    Map<String, String> env = Map.of("HABILIS_HTTP_PORT", "0", "HABILIS_HTTPS_PORT", "0", "HABILIS_CA_KEY_ALGORITHM", "EC-P384");
+    Process first = start(env);
+    try {
+      awaitReady(first);
+      Path data = work.resolve("habilis-data");
+      java.util.Map<Path, java.nio.file.attribute.FileTime> before = new java.util.HashMap<>();
+      try (var files = Files.walk(data)) {
+        for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+          if (!f.getFileName().toString().startsWith("habilis.")) before.put(f, Files.getLastModifiedTime(f));
+        }
+      }
+      Thread.sleep(1100); // a rewrite would show in the modification times
+      Run second = run(env, 60);
+      assertEquals(2, second.exit(), second.stderr());
+      assertTrue(second.stderr().contains("cannot open database"), second.stderr());
+      for (var f : before.entrySet()) {
+        assertEquals(f.getValue(), Files.getLastModifiedTime(f.getKey()), f.getKey() + " was rewritten by the second process");
+      }
+    } finally {
+      first.destroy();
+      first.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void embeddedDefaultStartsPrintsTheBlockAndSurvivesAKill() throws Exception {
     Map<String, String> env = Map.of("HABILIS_HTTP_PORT", "0", "HABILIS_HTTPS_PORT", "0", "HABILIS_CA_KEY_ALGORITHM", "EC-P384");
     Process p = start(env);
