@@ -13,8 +13,6 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
 import fr.habilis.ca.issuance.CryptoProviders;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.security.MessageDigest;
@@ -73,13 +71,7 @@ final class SignedRequest {
   private static SignedRequest parse(String body, String requestUrl, boolean needsNonce) {
     JsonObject env;
     if (body == null || body.isBlank()) throw AcmeProblems.malformed("the body is empty: a flattened JWS JSON object is required");
-    try {
-      Object v = Json.decodeValue(body);
-      if (!(v instanceof JsonObject o)) throw AcmeProblems.malformed("the body must be a flattened JWS JSON object");
-      env = o;
-    } catch (DecodeException e) {
-      throw AcmeProblems.malformed("the body is not JSON");
-    }
+    env = strictObject(body, "the body", "a flattened JWS JSON object");
     for (String name : env.fieldNames()) {
       if (!MEMBERS.contains(name)) throw AcmeProblems.malformed("unexpected JWS member \"" + name + "\" (only protected, payload, signature)");
     }
@@ -94,9 +86,9 @@ final class SignedRequest {
         throw AcmeProblems.malformed("JWS members must be base64url without padding (RFC 8555 §6.1)");
       }
     }
-    refuseDuplicateMembers(body, "the JWS");
-    refuseDuplicateMembers(new String(java.util.Base64.getUrlDecoder().decode(p), java.nio.charset.StandardCharsets.UTF_8),
-        "the protected header");
+    // nimbus parses the header again below; this parse only refuses a member given twice.
+    strictObject(new String(java.util.Base64.getUrlDecoder().decode(p), java.nio.charset.StandardCharsets.UTF_8),
+        "the protected header", "a JSON object");
     JWSObject jws;
     try {
       jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));
@@ -127,10 +119,15 @@ final class SignedRequest {
     return payloadText.isEmpty();
   }
 
-  /** Refuses a JSON text with a member name twice in one object (RFC 7515 §5.2 step 4, RFC 8259 §4). */
-  static void refuseDuplicateMembers(String json, String what) {
+  /**
+   * Parses a JSON object in one pass, refusing a member name given twice in any object (RFC 7515
+   * §5.2 step 4, RFC 8259 §4: which "url" or "nonce" counts would otherwise be the parser's choice).
+   */
+  @SuppressWarnings("unchecked")
+  static JsonObject strictObject(String json, String what, String expected) {
+    Object v;
     try {
-      STRICT.readTree(json);
+      v = STRICT.readValue(json, Object.class);
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
       if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
         throw AcmeProblems.malformed(what + " has a member name twice: " + e.getOriginalMessage());
@@ -139,18 +136,13 @@ final class SignedRequest {
     } catch (java.io.IOException e) {
       throw AcmeProblems.malformed(what + " is not JSON");
     }
+    if (!(v instanceof Map<?, ?> m)) throw AcmeProblems.malformed(what + " must be " + expected);
+    return new JsonObject((Map<String, Object>) m);
   }
 
   JsonObject payload() {
     if (payloadText.isEmpty()) throw AcmeProblems.malformed("this request needs a JSON payload");
-    refuseDuplicateMembers(payloadText, "the payload");
-    try {
-      Object v = Json.decodeValue(payloadText);
-      if (v instanceof JsonObject o) return o;
-    } catch (DecodeException e) {
-      throw AcmeProblems.malformed("the payload is not JSON");
-    }
-    throw AcmeProblems.malformed("the payload must be a JSON object");
+    return strictObject(payloadText, "the payload", "a JSON object");
   }
 
   /** Verifies the signature with the key; fails with malformed or badPublicKey. */
