@@ -140,8 +140,18 @@ final class AcmeStore {
   }
 
   Optional<Order> order(Connection c, long id) throws SQLException {
+    return order(c, id, false);
+  }
+
+  /**
+   * The order; {@code forUpdate} locks its row until the transaction ends, so that concurrent
+   * finalizes of one order take turns and the later ones see it no longer ready (orderNotReady)
+   * instead of racing on the CSR checks.
+   */
+  Optional<Order> order(Connection c, long id, boolean forUpdate) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, status, profile, identifiers, structure_id,"
-        + " habilitation_ref, expires_at, error, certificate_serial, replaces, replaces_serial FROM acme_orders WHERE id = ?")) {
+        + " habilitation_ref, expires_at, error, certificate_serial, replaces, replaces_serial FROM acme_orders WHERE id = ?"
+        + (forUpdate ? " FOR UPDATE" : ""))) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return Optional.empty();

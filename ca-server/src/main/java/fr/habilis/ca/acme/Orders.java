@@ -192,7 +192,8 @@ final class Orders {
     Instant now = ctx.clock().instant();
     AtomicReference<String> replacesSerial = new AtomicReference<>();
     return r.tx(c -> {
-          AcmeStore.Order o = ownOrder(c, r, id);
+          AcmeStore.Order o = store.order(c, id, true).filter(x -> x.accountId() == r.account().id())
+              .orElseThrow(() -> AcmeProblems.notFound("order"));
           if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
             throw AcmeProblems.orderNotReady("order is " + displayStatus(o, now) + ", not ready");
           }
