@@ -235,18 +235,7 @@ public final class Outbox {
       where.add("serial = ?");
       args.add(f.serial());
     }
-    List<Entry> result = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
-      int i = 1;
-      for (Object a : args) ps.setObject(i++, a);
-      ps.setInt(i++, limit);
-      ps.setInt(i, offset);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) result.add(row(rs));
-      }
-    }
-    return result;
+    return fr.habilis.ca.store.Sql.page(c, SELECT, where, args, "id DESC", limit, offset, Outbox::row);
   }
 
   private static Entry row(ResultSet rs) throws SQLException {

@@ -108,9 +108,10 @@ public final class OcspResponder {
   public Future<Answer> answer(byte[] request) {
     OCSPReq req;
     try {
-      // One DER object and nothing after it: Bouncy Castle's constructor ignores trailing bytes.
-      org.bouncycastle.asn1.ASN1Primitive.fromByteArray(request);
-      req = new OCSPReq(request);
+      // One DER object and nothing after it (fromByteArray refuses trailing bytes, which the
+      // byte[] constructor ignores), parsed once.
+      req = new OCSPReq(org.bouncycastle.asn1.ocsp.OCSPRequest.getInstance(
+          org.bouncycastle.asn1.ASN1Primitive.fromByteArray(request)));
     } catch (IOException | RuntimeException e) {
       return Future.succeededFuture(new Answer(MALFORMED, null));
     }

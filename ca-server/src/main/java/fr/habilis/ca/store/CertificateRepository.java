@@ -191,17 +191,6 @@ public final class CertificateRepository {
       where.add("not_after < ?");
       args.add(Sql.utc(expiresBefore));
     }
-    List<StoredCertificate> result = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(SELECT + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
-        + " ORDER BY not_after, serial LIMIT ? OFFSET ?")) {
-      int i = 1;
-      for (Object a : args) ps.setObject(i++, a);
-      ps.setInt(i++, limit);
-      ps.setInt(i, offset);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) result.add(row(rs));
-      }
-    }
-    return result;
+    return Sql.page(c, SELECT, where, args, "not_after, serial", limit, offset, CertificateRepository::row);
   }
 }

@@ -9,16 +9,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +33,7 @@ import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
-import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * acme4j, an unmodified RFC 8555 client library, against the real server: EAB account, the ORG,
@@ -50,18 +45,6 @@ class Acme4jInteropTest {
   private static RaFixture.Credential admin;
   private static X509Certificate root;
 
-  /** acme4j's generic provider, with an HTTP client that trusts the test hierarchy's root. */
-  static final class TrustingProvider extends GenericAcmeProvider {
-    @Override
-    public HttpClient createHttpClient(NetworkSettings settings) {
-      try {
-        return HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(server.trustPem()))
-            .connectTimeout(Duration.ofSeconds(10)).build();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -80,13 +63,11 @@ class Acme4jInteropTest {
   }
 
   static Session session() {
-    return new Session(URI.create(server.endpoints().directoryUrl()), new TrustingProvider());
+    return Acme4jSessions.session(server);
   }
 
   static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
+    return Acme4jSessions.ecKey();
   }
 
   static Login newAccount() throws Exception {

@@ -9,11 +9,8 @@ import fr.habilis.ca.TestServer;
 import fr.habilis.ca.issuance.SerialNumbers;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -25,11 +22,8 @@ import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.RenewalInfo;
-import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
-import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.exception.AcmeServerException;
-import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /**
  * acme4j 4.0, unmodified, with ARI (RFC 9773): it finds renewalInfo in the directory, reads an
@@ -43,17 +37,6 @@ class Acme4jRenewalTest {
   private static RaFixture.Credential admin;
   private static Login login;
 
-  static final class TrustingProvider extends GenericAcmeProvider {
-    @Override
-    public HttpClient createHttpClient(NetworkSettings settings) {
-      try {
-        return HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(server.trustPem()))
-            .connectTimeout(Duration.ofSeconds(10)).build();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -62,7 +45,7 @@ class Acme4jRenewalTest {
     admin = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
     login = new AccountBuilder().agreeToTermsOfService().useKeyPair(ecKey())
         .withKeyIdentifier(admin.eabKid(), admin.eabHmacKey())
-        .createLogin(new Session(URI.create(server.endpoints().directoryUrl()), new TrustingProvider()));
+        .createLogin(Acme4jSessions.session(server));
   }
 
   @AfterAll
@@ -71,9 +54,7 @@ class Acme4jRenewalTest {
   }
 
   static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
+    return Acme4jSessions.ecKey();
   }
 
   static Certificate issue(String name, Certificate replaces) throws Exception {

@@ -58,10 +58,8 @@ public final class CommandHook implements DeployHook {
     } finally {
       java.nio.file.Files.deleteIfExists(log);
     }
-    {
-      String text = new String(out, StandardCharsets.UTF_8).trim();
-      throw new IOException("the hook '" + entry.hook().get() + "' exited with " + exit
-          + (text.isEmpty() ? "" : ": " + (text.length() > 500 ? text.substring(0, 500) + "…" : text)));
-    }
+    String text = new String(out, StandardCharsets.UTF_8).trim();
+    throw new IOException("the hook '" + entry.hook().get() + "' exited with " + exit
+        + (text.isEmpty() ? "" : ": " + (text.length() > 500 ? text.substring(0, 500) + "…" : text)));
   }
 }
