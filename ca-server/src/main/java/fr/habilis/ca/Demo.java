@@ -4,6 +4,7 @@ import fr.habilis.ca.config.DataDirectory;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.EabCredential;
+import fr.habilis.ca.registry.EabKeySealer;
 import fr.habilis.ca.registry.EabRepository;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.Habilitation.Signatory;
@@ -77,7 +78,7 @@ final class Demo {
       structures.add(new JsonObject().put("nationalId", nationalId).put("idType", kit.type().name())
           .put("name", kit.name()).put("domain", kit.domain()));
     }
-    EabRepository eab = new EabRepository();
+    EabRepository eab = new EabRepository(new EabKeySealer(ctx.caSecret()));
     EabCredential cred = eab.findUnused(c, admin.id(), now).orElse(null);
     if (cred == null) {
       cred = eab.mint(c, admin.id(), now, ctx.config().getDuration(Setting.EAB_VALIDITY));

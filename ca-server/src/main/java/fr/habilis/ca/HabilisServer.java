@@ -12,9 +12,12 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
+import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
+import fr.habilis.ca.registry.EabKeySealer;
+import fr.habilis.ca.registry.EabRepository;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationApi;
 import fr.habilis.ca.store.Database;
@@ -64,7 +67,7 @@ public final class HabilisServer {
   }
 
   /** Everything prepared off the event loop before the HTTPS listener can bind. */
-  private record Prepared(HabilisConfig config, Endpoints httpOnly, Database db, CaHierarchy ca,
+  private record Prepared(HabilisConfig config, Endpoints httpOnly, Database db, CaHierarchy ca, CaSecret caSecret,
       TlsMaterial tls, Path trustPem, Path raTokenFile) {}
 
   public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
@@ -97,7 +100,8 @@ public final class HabilisServer {
                     Endpoints endpoints = new Endpoints(httpsBase, p.httpOnly().httpBase());
                     HabilisConfig config = p.config().with(Setting.HTTPS_PORT, Integer.toString(https.port()))
                         .with(Setting.HTTP_PORT, Integer.toString(http.port()));
-                    ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), new AuditLog(clock), signers, clock);
+                    ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), p.caSecret(), new AuditLog(clock),
+                        signers, clock);
                     new CaPublisher(p.ca()).mount(httpRouter);
                     OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
@@ -158,7 +162,7 @@ public final class HabilisServer {
             .put("detail", "no resource at " + rc.request().path()).encode()));
   }
 
-  private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws IOException {
+  private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws Exception {
     Path dataDir = initial.dataDir();
     DataDirectory.secure(dataDir, initial.isProduction());
     String httpBase = initial.isSet(Setting.PUBLIC_HTTP_URL) ? initial.get(Setting.PUBLIC_HTTP_URL)
@@ -181,6 +185,7 @@ public final class HabilisServer {
     Path raTokenFile = dataDir.resolve(RA_TOKEN_FILE);
     HabilisConfig config;
     CaHierarchy ca;
+    CaSecret caSecret;
     TlsMaterial tls;
     Path trustPem;
     try {
@@ -188,14 +193,17 @@ public final class HabilisServer {
       config = initial.with(Setting.RA_TOKEN, raToken);
       char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
       ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
+      caSecret = CaStore.loadOrCreateSecret(config, ksPassword);
+      EabRepository eab = new EabRepository(new EabKeySealer(caSecret));
+      db.txBlocking(eab::sealClearKeys); // keys of a database from before V15
       tls = TlsMaterial.loadOrCreate(config, ca, clock);
       trustPem = new CaPublisher(ca).writeTo(dataDir.resolve("certs"));
       DataDirectory.tighten(dataDir); // the keystore, the H2 file and the certificates were written with the umask
-    } catch (IOException | RuntimeException e) {
+    } catch (Exception e) {
       db.close();
       throw e;
     }
-    return new Prepared(config, httpOnly, db, ca, tls, trustPem, raTokenFile);
+    return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile);
   }
 
   private void writeEndpointsJson() throws IOException {

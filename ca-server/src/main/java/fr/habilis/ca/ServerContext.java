@@ -4,6 +4,7 @@ import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.store.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -11,7 +12,8 @@ import java.time.Clock;
 
 /**
  * What every API module receives when it is mounted: the shared, long-lived parts of a running
- * server. {@code signers} is the worker pool for key generation and slow signatures.
+ * server. {@code signers} is the worker pool for key generation and slow signatures;
+ * {@code caSecret} the keystore's secret entry (sealed EAB keys, signed audit checkpoints).
  */
 public record ServerContext(
     Vertx vertx,
@@ -19,6 +21,7 @@ public record ServerContext(
     Endpoints endpoints,
     Database db,
     CaHierarchy ca,
+    CaSecret caSecret,
     AuditLog audit,
     WorkerExecutor signers,
     Clock clock) {}

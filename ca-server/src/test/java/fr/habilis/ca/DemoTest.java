@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.Decision;
+import fr.habilis.ca.registry.EabKeySealer;
 import fr.habilis.ca.registry.EabRepository;
 import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.registry.RegistryRepository;
@@ -42,7 +43,7 @@ class DemoTest {
       }));
 
       // Once it has bound an account, the next start mints a fresh one.
-      ctx.db().txBlocking(c -> new EabRepository().consume(c, admin.getString("eabKid"), 1L, ctx.clock().instant()));
+      ctx.db().txBlocking(c -> new EabRepository(new EabKeySealer(ctx.caSecret())).consume(c, admin.getString("eabKid"), 1L, ctx.clock().instant()));
       Demo.run(ctx);
       JsonObject third = new JsonObject(Files.readString(server.dataDir().resolve("demo.json")));
       assertNotEquals(admin.getString("eabKid"), third.getJsonArray("administrators").getJsonObject(0).getString("eabKid"));

@@ -8,6 +8,7 @@ import com.nimbusds.jose.util.Base64URL;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.EabCredential;
+import fr.habilis.ca.registry.EabKeySealer;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.web.Problem;
 import io.vertx.core.Future;
@@ -59,8 +60,13 @@ final class Accounts {
       }
       JWSObject binding = binding(eab, r.jws().jwk);
       String kid = binding.getHeader().getKeyID();
-      EabCredential cred = registry.credential(c, kid)
-          .orElseThrow(() -> AcmeProblems.unauthorized("unknown EAB key id " + kid));
+      EabCredential cred;
+      try {
+        cred = registry.credential(c, kid).orElseThrow(() -> AcmeProblems.unauthorized("unknown EAB key id " + kid));
+      } catch (EabKeySealer.SealedKeyUnreadable e) {
+        // A database restored without its CA keystore: the key cannot be opened, nothing binds.
+        throw AcmeProblems.unauthorized("EAB credential " + kid + " cannot be verified by this CA; ask the RA for a new one");
+      }
       if (cred.consumedAt() != null) throw AcmeProblems.unauthorized("EAB credential " + kid + " has already bound an account");
       if (!cred.expiresAt().isAfter(ctx.clock().instant())) throw AcmeProblems.unauthorized("EAB credential " + kid + " has expired");
       try {

@@ -40,6 +40,8 @@ public enum Setting {
   CA_PRO_ALIAS("caProAlias", "pro", Kind.STRING),
   CA_ORG_OCSP_ALIAS("caOrgOcspAlias", "org-ocsp", Kind.STRING),
   CA_PRO_OCSP_ALIAS("caProOcspAlias", "pro-ocsp", Kind.STRING),
+  /** The keystore's secret-key entry (AES, 256 bits) that EAB keys are encrypted and audit checkpoints signed with. */
+  CA_SECRET_ALIAS("caSecretAlias", "habilis-secret", Kind.STRING),
   ROOT_CA_NAME("rootCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC RACINE HABILIS", Kind.STRING),
   ORG_CA_NAME("orgCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS ORGANISATIONS", Kind.STRING),
   PRO_CA_NAME("proCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS PERSONNES", Kind.STRING),

@@ -22,6 +22,8 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
 
 /**
  * Loads the CA hierarchy from its PKCS#12 keystore, generating it on the first start of a test
@@ -59,6 +61,53 @@ public final class CaStore {
         throw new ConfigException("cannot create the CA keystore in " + config.dataDir() + ": " + e.getMessage(), e);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("bad CA name in configuration: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * The CA secret (see {@link CaSecret}): the keystore's secret-key entry {@code caSecretAlias}.
+   * When the entry is missing, the test environment adds a new random AES-256 key to the keystore
+   * (rewritten atomically, under the same lock as its creation); production refuses to start and
+   * says how to add one, as it generates no CA material.
+   */
+  public static CaSecret loadOrCreateSecret(HabilisConfig config, char[] password) {
+    Path file = config.isSet(Setting.CA_KEYSTORE) ? Path.of(config.get(Setting.CA_KEYSTORE))
+        : config.dataDir().resolve(KEYSTORE_FILE);
+    String alias = config.get(Setting.CA_SECRET_ALIAS);
+    synchronized (JVM_LOCK) {
+      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = lockFile.lock()) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+          ks.load(in, password);
+        }
+        if (ks.containsAlias(alias)) {
+          if (!(ks.getKey(alias, password) instanceof SecretKey key) || key.getEncoded() == null
+              || key.getEncoded().length < 32) {
+            throw new ConfigException("CA keystore " + file + ": the entry '" + alias + "' (caSecretAlias) must be a"
+                + " secret key of at least 256 bits");
+          }
+          return new CaSecret(key.getEncoded());
+        }
+        if (config.isProduction()) {
+          throw new ConfigException("CA keystore " + file + " has no secret key under alias '" + alias
+              + "' (caSecretAlias), which protects EAB keys and signs audit checkpoints; add one with: keytool -genseckey"
+              + " -storetype PKCS12 -keystore " + file + " -alias " + alias + " -keyalg AES -keysize 256");
+        }
+        KeyGenerator gen = KeyGenerator.getInstance("AES");
+        gen.init(256);
+        SecretKey key = gen.generateKey();
+        ks.setEntry(alias, new KeyStore.SecretKeyEntry(key), new KeyStore.PasswordProtection(password));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          ks.store(out, password);
+        }
+        moveAtomically(tmp, file);
+        return new CaSecret(key.getEncoded());
+      } catch (IOException | GeneralSecurityException e) {
+        throw new ConfigException("cannot read or add the CA secret in " + file + ": " + e.getMessage(), e);
       }
     }
   }

@@ -28,11 +28,12 @@ import java.util.Optional;
 public final class RegistryService {
   private final ServerContext ctx;
   private final RegistryRepository repo = new RegistryRepository();
-  private final EabRepository eab = new EabRepository();
+  private final EabRepository eab;
   private final Notices notices;
 
   public RegistryService(ServerContext ctx) {
     this.ctx = ctx;
+    this.eab = new EabRepository(new EabKeySealer(ctx.caSecret()));
     this.notices = new Notices(ctx);
   }
 

@@ -6,6 +6,7 @@ import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.pki.CaHierarchy;
+import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.HierarchyGenerator;
 import fr.habilis.ca.pki.KeyAlgorithm;
 import fr.habilis.ca.store.Database;
@@ -33,7 +34,7 @@ final class IssuanceFixture implements AutoCloseable {
   IssuanceFixture(CaHierarchy ca, Map<String, String> settings, Clock clock) {
     db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 4);
     ctx = new ServerContext(vertx, HabilisConfig.of(settings), ENDPOINTS,
-        db, ca, new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock);
+        db, ca, new CaSecret(new byte[32]), new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock);
     service = new IssuanceService(ctx);
   }
 

@@ -37,4 +37,26 @@ class CaStoreTest {
       pool.shutdownNow();
     }
   }
+
+  @Test
+  void theCaSecretIsAddedOnceToATestKeystoreAndRequiredInProduction() throws Exception {
+    HabilisConfig test = HabilisConfig.of(Map.of("dataDir", dir.toString(), "caKeyAlgorithm", "EC-P384"));
+    Endpoints endpoints = new Endpoints("https://localhost:1", "http://localhost:2");
+    byte[] root = CaStore.loadOrCreate(test, "pw".toCharArray(), endpoints, Clock.systemUTC()).root().getEncoded();
+    Path keystore = dir.resolve(CaStore.KEYSTORE_FILE);
+    Path copy = dir.resolve("without-secret.p12");
+    Files.copy(keystore, copy);
+    javax.crypto.SecretKey first = CaStore.loadOrCreateSecret(test, "pw".toCharArray()).derive("t", "AES");
+    assertArrayEquals(first.getEncoded(), CaStore.loadOrCreateSecret(test, "pw".toCharArray()).derive("t", "AES").getEncoded());
+    // The CA entries survive the keystore's rewrite.
+    assertArrayEquals(root, CaStore.loadOrCreate(test, "pw".toCharArray(), endpoints, Clock.systemUTC()).root().getEncoded());
+
+    HabilisConfig production = HabilisConfig.of(Map.of("dataDir", dir.toString(), "environment", "production",
+        "caKeystore", copy.toString()));
+    byte[] before = Files.readAllBytes(copy);
+    var e = org.junit.jupiter.api.Assertions.assertThrows(fr.habilis.ca.config.ConfigException.class,
+        () -> CaStore.loadOrCreateSecret(production, "pw".toCharArray()));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("keytool -genseckey"), e.getMessage());
+    assertArrayEquals(before, Files.readAllBytes(copy), "production writes nothing to the keystore");
+  }
 }

@@ -1,0 +1,135 @@
+package fr.habilis.ca.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.habilis.ca.TestServer;
+import fr.habilis.ca.pki.CaStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Status;
+import org.shredzone.acme4j.exception.AcmeServerException;
+
+/**
+ * Issue 15 item 9: the EAB HMAC key the RA hands out is never in the database file; acme4j binds
+ * with it across a restart; a database from before V15 has its clear keys sealed at start-up; a
+ * database copied without the CA keystore binds nothing (unauthorized, not 500).
+ */
+class EabKeysAtRestTest {
+  @TempDir Path tmp;
+  private TestServer server;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  private static Connection h2(Path dataDir) throws Exception {
+    return DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("habilis"));
+  }
+
+  private Login bind(RaFixture.Credential cred) throws Exception {
+    return new AccountBuilder().agreeToTermsOfService().useKeyPair(Acme4jSessions.ecKey())
+        .withKeyIdentifier(cred.eabKid(), cred.eabHmacKey()).createLogin(Acme4jSessions.session(server));
+  }
+
+  @Test
+  void theKeyHandedOutIsNeverInTheDatabaseFileAndBindsAfterARestart() throws Exception {
+    Path dir = tmp.resolve("data");
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    RaFixture.Credential cred = RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
+    server.stop();
+    byte[] key = Base64.getUrlDecoder().decode(cred.eabHmacKey());
+    assertFalse(contains(Files.readAllBytes(dir.resolve("habilis.mv.db")), key), "the H2 file holds the key in clear");
+    try (Connection c = h2(dir);
+        PreparedStatement ps = c.prepareStatement("SELECT hmac_key, hmac_key_sealed FROM eab_credentials WHERE kid = ?")) {
+      ps.setString(1, cred.eabKid());
+      try (ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertNull(rs.getBytes(1));
+        assertFalse(contains(rs.getBytes(2), key));
+      }
+    }
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve(CaStore.KEYSTORE_FILE))) {
+      ks.load(in, Files.readString(dir.resolve("keystore-password")).trim().toCharArray());
+    }
+    assertTrue(ks.isKeyEntry("habilis-secret"), "the CA secret is an entry of the CA keystore");
+
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    assertEquals(Status.VALID, bind(cred).getAccount().getStatus());
+  }
+
+  @Test
+  void clearKeysOfAnEarlierVersionAreSealedAtStartUpAndStillBind() throws Exception {
+    Path dir = tmp.resolve("data");
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    RaFixture.Credential cred = RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
+    server.stop();
+    byte[] clear = new byte[32];
+    new java.security.SecureRandom().nextBytes(clear);
+    clear[0] = 0; // never '-' in base64url
+    try (Connection c = h2(dir);
+        PreparedStatement ps = c.prepareStatement("INSERT INTO eab_credentials (kid, hmac_key, admin_id, created_at,"
+            + " expires_at) SELECT 'eab-from-v14', ?, admin_id, created_at, ? FROM eab_credentials WHERE kid = ?")) {
+      ps.setBytes(1, clear);
+      ps.setObject(2, OffsetDateTime.now().plusDays(1));
+      ps.setString(3, cred.eabKid());
+      assertEquals(1, ps.executeUpdate());
+    }
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    byte[][] raw = server.context().db().txBlocking(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT hmac_key, hmac_key_sealed FROM eab_credentials WHERE kid = ?")) {
+        ps.setString(1, "eab-from-v14");
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new byte[][] {rs.getBytes(1), rs.getBytes(2)};
+        }
+      }
+    });
+    assertNull(raw[0], "the clear key is erased");
+    assertFalse(contains(raw[1], clear));
+    RaFixture.Credential old = new RaFixture.Credential(cred.cardNumber(), "eab-from-v14",
+        Base64.getUrlEncoder().withoutPadding().encodeToString(clear), cred.nationalId());
+    assertEquals(Status.VALID, bind(old).getAccount().getStatus());
+  }
+
+  @Test
+  void aDatabaseCopiedWithoutTheKeystoreBindsNothing() throws Exception {
+    Path dir = tmp.resolve("data");
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    RaFixture.Credential cred = RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
+    server.stop();
+    Path copy = Files.createDirectories(tmp.resolve("copy"));
+    Files.copy(dir.resolve("habilis.mv.db"), copy.resolve("habilis.mv.db"));
+    server = TestServer.start(Map.of("dataDir", copy.toString())); // a new keystore, hence another CA secret
+    AcmeServerException e = assertThrows(AcmeServerException.class, () -> bind(cred));
+    assertEquals("urn:ietf:params:acme:error:unauthorized", e.getType().toString());
+    assertTrue(e.getMessage().contains("cannot be verified by this CA"), e.getMessage());
+  }
+
+  static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; haystack != null && i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return true;
+    }
+    return false;
+  }
+}
