@@ -254,7 +254,7 @@ final class Orders {
     String card = registry.administrator(c, adminId).map(Administrator::cardNumber).orElse(null);
     return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
         allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
-        names.dnsNames(), names.emails(), card, o.accountId(), o.id());
+        names.dnsNames(), names.emails(), card, o.accountId(), o.id(), o.replacesSerial());
   }
 
   /** newOrder's replaces: an RFC 9773 §4.1 certificate identifier, or null when absent. */

@@ -171,18 +171,20 @@ public final class ConfigLoader {
     }
   }
 
-  /** The renewal window must end after it starts; revokeReplaced names profiles. */
+  /** The renewal window must end after it starts; revokeReplaced and freshKeyProfiles name profiles. */
   private static void checkRenewal(HabilisConfig config) {
     if (config.getDuration(Setting.RENEWAL_WINDOW_END).compareTo(config.getDuration(Setting.RENEWAL_WINDOW_START)) >= 0) {
       throw new ConfigException("configuration " + Setting.RENEWAL_WINDOW_END.key() + " (" + Setting.RENEWAL_WINDOW_END.envName()
           + ") must be shorter than " + Setting.RENEWAL_WINDOW_START.key() + ": the window opens that long before expiry"
           + " and closes this long before");
     }
-    for (String name : fr.habilis.ca.renewal.RenewalPolicy.profileNames(config.get(Setting.REVOKE_REPLACED))) {
-      if (fr.habilis.ca.issuance.Profiles.get(name) == null) {
-        throw new ConfigException("configuration " + Setting.REVOKE_REPLACED.key() + " (" + Setting.REVOKE_REPLACED.envName()
-            + "): '" + name + "' is not a profile; use comma-separated names among "
-            + String.join(", ", fr.habilis.ca.issuance.Profiles.all().stream().map(p -> p.name().name()).toList()));
+    for (Setting list : new Setting[] {Setting.REVOKE_REPLACED, Setting.FRESH_KEY_PROFILES}) {
+      for (String name : fr.habilis.ca.renewal.RenewalPolicy.profileNames(config.get(list))) {
+        if (fr.habilis.ca.issuance.Profiles.get(name) == null) {
+          throw new ConfigException("configuration " + list.key() + " (" + list.envName()
+              + "): '" + name + "' is not a profile; use comma-separated names among "
+              + String.join(", ", fr.habilis.ca.issuance.Profiles.all().stream().map(p -> p.name().name()).toList()));
+        }
       }
     }
   }

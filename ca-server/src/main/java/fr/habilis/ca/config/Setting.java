@@ -49,6 +49,8 @@ public enum Setting {
   POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
   CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
   CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION),
+  /** Comma-separated profiles whose renewals must use a new key (issuance/KeyReusePolicy); default none. */
+  FRESH_KEY_PROFILES("freshKeyProfiles", null, Kind.STRING),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
   // --- acme

@@ -11,6 +11,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -87,15 +88,15 @@ public final class CsrPolicy {
   }
 
   /** Refuses keys that are blocked or certified in another live certificate. */
-  public void checkKeyAvailable(Connection c, String keyHash, Instant now) throws SQLException {
+  public void checkKeyAvailable(Connection c, String keyHash, KeyReusePolicy.Use use, Instant now) throws SQLException {
     if (repository.isKeyBlocked(c, keyHash)) {
       throw new CsrRejected(Reason.KEY_BLOCKED, "this public key is blocked (compromised or known weak); generate a new key");
     }
-    if (repository.isKeyInUse(c, keyHash, now)) {
-      throw new CsrRejected(Reason.KEY_IN_USE,
-          "this public key is already certified in another valid certificate; a key pair must not be shared (generate a new key)");
-    }
+    List<KeyReusePolicy.Holder> holders = repository.validWithKey(c, keyHash, now).stream().map(KeyReusePolicy.Holder::of).toList();
+    var refusal = KeyReusePolicy.refusal(use, holders);
+    if (refusal.isPresent()) throw new CsrRejected(Reason.KEY_IN_USE, refusal.get());
   }
+
 
   static Profile.KeyAlgorithm checkKey(SubjectPublicKeyInfo spki) {
     ASN1ObjectIdentifier alg = spki.getAlgorithm().getAlgorithm();

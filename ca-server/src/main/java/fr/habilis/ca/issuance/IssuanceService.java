@@ -1,6 +1,7 @@
 package fr.habilis.ca.issuance;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.CsrPolicy.CheckedCsr;
 import fr.habilis.ca.pki.IssuingCa;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
@@ -39,10 +40,12 @@ public final class IssuanceService {
   private final SerialNumbers serials = new SerialNumbers(new SecureRandom());
   private final CertificateRepository repository = new CertificateRepository();
   private final CertificateBuilder builder;
+  private final java.util.Set<String> freshKeyProfiles;
 
   public IssuanceService(ServerContext ctx) {
     this.ctx = ctx;
     this.builder = new CertificateBuilder(IssuanceSettings.from(ctx.config(), ctx.endpoints()));
+    this.freshKeyProfiles = fr.habilis.ca.renewal.RenewalPolicy.profileNames(ctx.config().get(Setting.FRESH_KEY_PROFILES));
   }
 
   /** Parses a DER CSR; fails with {@link CsrRejected} (MALFORMED). For the ACME finalize handler. */
@@ -73,7 +76,7 @@ public final class IssuanceService {
       CheckedCsr csr = csrPolicy.check(request.csrDer());
       BigInteger serial = serials.reserve(ctx.db(), issuer.id(), ctx.clock(), c -> {
         // Refused keys fail here, before a serial is spent on them.
-        csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
+        csrPolicy.checkKeyAvailable(c, csr.keyHash(), keyUse(request), ctx.clock().instant());
         return null;
       });
       return signAndStore(new Prepared(request, profile, subject, issuer, csr, serial), alsoInStoringTransaction);
@@ -131,8 +134,13 @@ public final class IssuanceService {
     X500Name subject = subject(profile, request);
     IssuingCa issuer = ctx.ca().issuing(profile.caId());
     CheckedCsr checked = csrPolicy.check(csr);
-    csrPolicy.checkKeyAvailable(c, checked.keyHash(), ctx.clock().instant());
+    csrPolicy.checkKeyAvailable(c, checked.keyHash(), keyUse(request), ctx.clock().instant());
     return new Prepared(request, profile, subject, issuer, checked, serial);
+  }
+
+  /** What the key reuse rule knows of a request: its line, and whether its profile wants a fresh key. */
+  private KeyReusePolicy.Use keyUse(IssuanceRequest request) {
+    return KeyReusePolicy.Use.of(request, freshKeyProfiles.contains(request.profile()));
   }
 
   /** The serial reserved for a prepared request, in its canonical form. */
@@ -171,7 +179,7 @@ public final class IssuanceService {
       // key check repeated after it therefore sees any certificate for the same key committed
       // since step 2, and two racing requests cannot both certify one key.
       ctx.audit().append(c, actor(request), "certificate.issued", serialHex, details(request, row));
-      csrPolicy.checkKeyAvailable(c, csr.keyHash(), ctx.clock().instant());
+      csrPolicy.checkKeyAvailable(c, csr.keyHash(), keyUse(request), ctx.clock().instant());
       repository.insert(c, row, ctx.clock().instant());
       also.run(c, serialHex);
       return new IssuedCertificate(serialHex, cert, chain(cert, issuer));

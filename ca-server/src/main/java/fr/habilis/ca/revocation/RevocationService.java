@@ -62,15 +62,25 @@ public final class RevocationService {
     this.notices = new Notices(ctx);
   }
 
-  /** Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or AlreadyRevoked. */
+  /**
+   * Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or
+   * AlreadyRevoked. A keyCompromise also revokes, in the same transaction, the other valid
+   * certificates of the key: a renewal may share it (issuance/KeyReusePolicy), a compromise may not.
+   */
   public Future<StoredCertificate> revoke(String serialHex, RevocationReason reason, String actor, Permission permission) {
     Instant now = ctx.clock().instant();
     return ctx.db().tx(c -> {
       StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> new UnknownCertificate(serialHex));
       permission.check(c, cert);
       if (!markRevoked(c, cert, reason, actor, now)) throw new AlreadyRevoked(serialHex);
-      return certificates.findBySerial(c, serialHex).orElseThrow();
-    }).compose(cert -> published(List.of(cert)).map(cert));
+      List<StoredCertificate> revoked = new ArrayList<>(List.of(certificates.findBySerial(c, serialHex).orElseThrow()));
+      if (reason == RevocationReason.KEY_COMPROMISE) {
+        for (StoredCertificate sameKey : certificates.validWithKey(c, cert.keyHash(), now)) {
+          if (markRevoked(c, sameKey, reason, actor, now)) revoked.add(sameKey);
+        }
+      }
+      return revoked;
+    }).compose(revoked -> published(revoked).map(revoked.get(0)));
   }
 
   /**

@@ -130,20 +130,23 @@ public final class CertificateRepository {
   }
 
   /**
-   * True when an unexpired, unrevoked certificate already certifies this key. Seed 004: a
-   * certificate and its private key must never be shared between servers, so a key gets a new
-   * certificate only once the previous one is revoked or expired.
+   * The unexpired, unrevoked certificates of this key, oldest first. Seed 004: a key pair is never
+   * shared between different certificates or servers; issuance/KeyReusePolicy decides whether a
+   * new certificate renews these.
    */
-  public boolean isKeyInUse(Connection c, String keyHash, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT 1 FROM certificates WHERE key_hash = ? AND status = 'valid' AND not_after > ?")) {
+  public List<StoredCertificate> validWithKey(Connection c, String keyHash, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE key_hash = ? AND status = 'valid' AND not_after > ?"
+        + " ORDER BY not_before, serial")) {
       ps.setString(1, keyHash);
       ps.setObject(2, Sql.utc(now));
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
+        List<StoredCertificate> out = new java.util.ArrayList<>();
+        while (rs.next()) out.add(row(rs));
+        return out;
       }
     }
   }
+
 
   public boolean isKeyBlocked(Connection c, String keyHash) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM blocked_keys WHERE key_hash = ?")) {

@@ -56,7 +56,7 @@ public final class AcmeLoad {
         .sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
         .connectTimeout(Duration.ofSeconds(10)).build();
     // Habilis: each worker's administrator is habilitated through the RA API, and every flow
-    // certifies a new key for a new name (Habilis refuses a key it already certified). Another
+    // certifies a new key for a new name (Habilis refuses a key certified for other names). Another
     // ACME server (Pebble, for the baseline) lists its EAB keys in the endpoints file instead; each
     // worker then orders one name with one CSR again and again, so that the server's
     // authorization reuse spares it the challenge after the first flow.

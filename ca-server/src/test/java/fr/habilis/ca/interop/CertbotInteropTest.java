@@ -69,6 +69,21 @@ class CertbotInteropTest {
     assertTrue(verify.endsWith(": OK\n"), verify);
   }
 
+  /** Issue 15 item 12: certbot's --reuse-key renews with the key it has (refused before as "already certified"). */
+  @Test
+  void renewsWithTheSameKeyUnderReuseKey() throws Exception {
+    Run first = certbot(List.of("--reuse-key"), "reuse.example.test");
+    assertEquals(0, first.exitCode, first.output);
+    Path live = work.resolve("config/live/reuse.example.test");
+    X509Certificate before = read(live.resolve("cert.pem")).get(0);
+
+    Run renewal = certbot(List.of("--reuse-key", "--force-renewal"), "reuse.example.test");
+    assertEquals(0, renewal.exitCode, renewal.output);
+    X509Certificate after = read(live.resolve("cert.pem")).get(0);
+    assertNotEquals(before.getSerialNumber(), after.getSerialNumber(), "a new certificate");
+    assertEquals(before.getPublicKey(), after.getPublicKey(), "for the same key");
+  }
+
   /**
    * Debian's certbot 2.1 with josepy 1.13 on Python 3.11 hides any newOrder error behind
    * "AttributeError: can't set attribute" (josepy's immutable Error vs contextlib setting

@@ -166,18 +166,38 @@ class CsrPolicyTest {
     }
   }
 
+  /** Issue 15 item 12: the same key renews the same line (product, structure, names); any other use is refused. */
   @Test
-  void keyInAnotherValidCertificateIsRefusedAsInUseEvenForAnotherProfile() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(ca)) {
+  void keyInAnotherValidCertificateRenewsItsLineOnlyAndFreshKeyProfilesRefuseEvenThat() throws Exception {
+    try (IssuanceFixture f = new IssuanceFixture(ca, Map.of("freshKeyProfiles", "SERV_SIGN"), Clock.systemUTC())) {
       KeyPair key = Keys.generate("EC-P256");
-      await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key))));
-      for (ProfileName other : List.of(ProfileName.ORG_AUTH_CLI, ProfileName.SERV_SSL)) {
-        CsrRejected e = assertThrows(CsrRejected.class,
-            () -> await(f.service.issue(IssuanceFixture.request(Profiles.get(other), Keys.csr(key)))));
-        assertEquals(Reason.KEY_IN_USE, e.reason(), other.name());
+      IssuanceRequest first = IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key));
+      await(f.service.issue(first));
+      IssuedCertificate renewal = await(f.service.issue(first));
+      assertEquals(KeyHash.of(key.getPublic()), KeyHash.of(renewal.certificate().getPublicKey()));
+      List<IssuanceRequest> others = List.of(
+          IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key)),
+          withCommonName(first, "Another Service"),
+          new IssuanceRequest(first.profile(), first.csrDer(), new SubjectInfo("AUTRE STRUCTURE", "Paris (75)", "318751275100021",
+              first.subject().commonName()), first.dnsNames(), first.emails(), first.adminCard(), null, null));
+      for (IssuanceRequest other : others) {
+        CsrRejected e = assertThrows(CsrRejected.class, () -> await(f.service.issue(other)));
+        assertEquals(Reason.KEY_IN_USE, e.reason(), other.toString());
         assertTrue(e.isPublicKeyProblem());
       }
+      KeyPair sealKey = Keys.generate("EC-P256");
+      IssuanceRequest seal = IssuanceFixture.request(Profiles.get(ProfileName.SERV_SIGN), Keys.csr(sealKey));
+      await(f.service.issue(seal));
+      CsrRejected fresh = assertThrows(CsrRejected.class, () -> await(f.service.issue(seal)));
+      assertTrue(fresh.getMessage().contains("require a new key"), fresh.getMessage());
+      assertEquals(3, f.count("SELECT COUNT(*) FROM certificates"));
     }
+  }
+
+  private static IssuanceRequest withCommonName(IssuanceRequest r, String cn) {
+    SubjectInfo s = r.subject();
+    return new IssuanceRequest(r.profile(), r.csrDer(), new SubjectInfo(s.structureName(), s.departmentLabel(), s.nationalId(), cn),
+        r.dnsNames(), r.emails(), r.adminCard(), r.accountId(), r.orderId());
   }
 
   @Test
@@ -218,7 +238,9 @@ class CsrPolicyTest {
     try (IssuanceFixture f = new IssuanceFixture(ca)) {
       KeyPair key = Keys.generate("EC-P256");
       var request = IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key));
-      var futures = List.of(f.service.issue(request), f.service.issue(request), f.service.issue(request));
+      // Three certificates of different names: only one may have the key.
+      var futures = List.of(f.service.issue(withCommonName(request, "A")), f.service.issue(withCommonName(request, "B")),
+          f.service.issue(withCommonName(request, "C")));
       int ok = 0;
       for (var fut : futures) {
         try {
