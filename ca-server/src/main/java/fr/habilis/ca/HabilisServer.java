@@ -2,6 +2,7 @@ package fr.habilis.ca;
 
 import fr.habilis.ca.acme.AcmeApi;
 import fr.habilis.ca.acme.OrderRecovery;
+import fr.habilis.ca.audit.AuditCheckpoints;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.DataDirectory;
@@ -56,6 +57,7 @@ public final class HabilisServer {
   private final Path raTokenFile;
   private Notifier notifier;
   private OrderRecovery recovery;
+  private AuditCheckpoints checkpoints;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -108,11 +110,11 @@ public final class HabilisServer {
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
                     recovery.start();
-                    return vertx.executeBlocking(() -> {
+                    return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
                       return server;
-                    }, false);
+                    }, false));
                   })
                   .recover(err -> {
                     p.db().close();
@@ -265,6 +267,8 @@ public final class HabilisServer {
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
     return notices.compose(x -> recovering).compose(x -> https.close(vertx))
         .compose(x -> http.close(vertx))
+        // The listeners are closed: nothing appends any more, this checkpoint is the chain's end.
+        .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           context.db().close();
           return null;

@@ -1,6 +1,6 @@
 package fr.habilis.ca;
 
-import fr.habilis.ca.audit.AuditLog;
+import fr.habilis.ca.audit.AuditCheck;
 import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.ConfigLoader;
 import fr.habilis.ca.config.HabilisConfig;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Command line: {@code java -jar habilis-ca-server.jar [--config FILE] [--demo]} runs the
- * server; {@code verify-audit} checks the audit hash chain. Operator errors are one line on
+ * server; {@code verify-audit} checks the audit hash chain against its latest signed checkpoint. Operator errors are one line on
  * stderr and exit code 2; nothing else is printed for them.
  */
 @Command(name = "habilis-ca-server", mixinStandardHelpOptions = true, version = "Habilis CA 0.1.0",
@@ -76,27 +76,17 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
-  /** Recomputes the audit hash chain; exit 0 when intact, 1 when broken. */
-  @Command(name = "verify-audit", mixinStandardHelpOptions = true, description = "Verify the audit trail's hash chain.")
+  /** Recomputes the audit hash chain against the latest signed checkpoint; exit 0 when intact, 1 when not. */
+  @Command(name = "verify-audit", mixinStandardHelpOptions = true,
+      description = "Verify the audit trail's hash chain against the latest signed checkpoint (DATA_DIR/audit-checkpoint.json).")
   static final class VerifyAudit implements Callable<Integer> {
     @CommandLine.ParentCommand Main parent;
 
     @Override
     public Integer call() throws Exception {
-      HabilisConfig config = ConfigLoader.load(parent.configFile, System.getenv());
-      if (config.get(Setting.DB_URL) == null && !Files.exists(config.dataDir())) {
-        throw new ConfigException("no data directory at " + config.dataDir());
-      }
-      try (Database db = Database.open(null, config.dbUrl(), config.get(Setting.DB_USER), config.get(Setting.DB_PASSWORD), 1)) {
-        AuditLog.Verification v = db.txBlocking(AuditLog::verify);
-        if (v.ok()) {
-          System.out.println("audit chain intact: " + v.rowsChecked() + " entries");
-          return 0;
-        }
-        System.out.println("audit chain BROKEN at entry " + v.firstBrokenSeq() + ": " + v.problem()
-            + " (" + v.rowsChecked() + " entries verified before it)");
-        return 1;
-      }
+      AuditCheck.Outcome outcome = AuditCheck.run(ConfigLoader.load(parent.configFile, System.getenv()));
+      System.out.println(outcome.report());
+      return outcome.ok() ? 0 : 1;
     }
   }
 }

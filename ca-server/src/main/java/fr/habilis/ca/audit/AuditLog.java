@@ -67,8 +67,28 @@ public final class AuditLog {
     }
   }
 
+  /** The chain's head: how many entries, and the last one's hash (64 zeros for none). */
+  public record Head(long entries, String hash) {}
+
+  public static Head head(Connection c) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
+        ResultSet rs = q.executeQuery()) {
+      rs.next();
+      return new Head(rs.getLong(1), rs.getString(2));
+    }
+  }
+
   /** Recomputes every hash in order; streams rows, so any length is fine. */
   public static Verification verify(Connection c) throws SQLException {
+    return verify(c, null);
+  }
+
+  /**
+   * {@link #verify(Connection)}, and the chain must also reach {@code checkpoint} (when not null;
+   * its signature checked by the caller): as many entries at least, the same hash at its last
+   * one. Detects a chain rewritten with recomputed hashes, or cut, before the checkpoint.
+   */
+  public static Verification verify(Connection c, AuditCheckpoint checkpoint) throws SQLException {
     String prev = "0".repeat(64);
     long expectedSeq = 1;
     long n = 0;
@@ -83,10 +103,18 @@ public final class AuditLog {
         if (!prev.equals(rs.getString(7))) return new Verification(n, seq, "prev_hash does not match the previous row");
         String h = hash(prev, seq, at, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
         if (!h.equals(rs.getString(8))) return new Verification(n, seq, "hash does not match the row's content");
+        if (checkpoint != null && seq == checkpoint.entries() && !h.equals(checkpoint.headHash())) {
+          return new Verification(n, seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.at()
+              + ": the chain was rewritten up to it");
+        }
         prev = h;
         expectedSeq++;
         n++;
       }
+    }
+    if (checkpoint != null && n < checkpoint.entries()) {
+      return new Verification(n, n + 1, "the signed checkpoint of " + checkpoint.at() + " counts " + checkpoint.entries()
+          + " entries, the chain has " + n + ": entries were removed");
     }
     try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
         ResultSet rs = q.executeQuery()) {

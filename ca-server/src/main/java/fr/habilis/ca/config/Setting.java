@@ -51,6 +51,8 @@ public enum Setting {
   CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION),
   /** Comma-separated profiles whose renewals must use a new key (issuance/KeyReusePolicy); default none. */
   FRESH_KEY_PROFILES("freshKeyProfiles", null, Kind.STRING),
+  // --- audit: a signed checkpoint of the chain's head in DATA_DIR/audit-checkpoint.json and the log
+  AUDIT_CHECKPOINT_EVERY("auditCheckpointEvery", "PT10M", Kind.DURATION),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
   // --- acme

@@ -72,6 +72,15 @@ public final class CaStore {
    * says how to add one, as it generates no CA material.
    */
   public static CaSecret loadOrCreateSecret(HabilisConfig config, char[] password) {
+    return secret(config, password, !config.isProduction());
+  }
+
+  /** The CA secret, read only (verify-audit): a keystore without it is a configuration error. */
+  public static CaSecret loadSecret(HabilisConfig config, char[] password) {
+    return secret(config, password, false);
+  }
+
+  private static CaSecret secret(HabilisConfig config, char[] password, boolean mayCreate) {
     Path file = config.isSet(Setting.CA_KEYSTORE) ? Path.of(config.get(Setting.CA_KEYSTORE))
         : config.dataDir().resolve(KEYSTORE_FILE);
     String alias = config.get(Setting.CA_SECRET_ALIAS);
@@ -91,7 +100,7 @@ public final class CaStore {
           }
           return new CaSecret(key.getEncoded());
         }
-        if (config.isProduction()) {
+        if (!mayCreate) {
           throw new ConfigException("CA keystore " + file + " has no secret key under alias '" + alias
               + "' (caSecretAlias), which protects EAB keys and signs audit checkpoints; add one with: keytool -genseckey"
               + " -storetype PKCS12 -keystore " + file + " -alias " + alias + " -keyalg AES -keysize 256");
