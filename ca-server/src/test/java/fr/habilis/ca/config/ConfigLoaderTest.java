@@ -126,4 +126,12 @@ class ConfigLoaderTest {
         Map.of("HABILIS_REVOKE_REPLACED", "SERV_SSL,SERV_TLS")));
     assertTrue(e.getMessage().contains("'SERV_TLS' is not a profile"), e.getMessage());
   }
+
+  @Test
+  void freshKeyProfilesNamesProfiles() {
+    ConfigLoader.load(null, Map.of("HABILIS_FRESH_KEY_PROFILES", "ORG_SIGN, SERV_SIGN"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(null,
+        Map.of("HABILIS_FRESH_KEY_PROFILES", "ORG_SIGN,ORG_SEAL")));
+    assertTrue(e.getMessage().contains("freshKeyProfiles") && e.getMessage().contains("'ORG_SEAL' is not a profile"), e.getMessage());
+  }
 }
