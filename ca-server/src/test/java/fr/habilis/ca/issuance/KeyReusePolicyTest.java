@@ -15,7 +15,7 @@ class KeyReusePolicyTest {
   private static final Holder LIVE = new Holder("0a1b", "SERV_SSL", "S1", WWW);
 
   private static String decide(Use use, List<Holder> holders) {
-    return KeyReusePolicy.refusal(use, holders).map(d -> d.replaceAll(".*certificate 0a1b|0c2d;?", "").trim()).orElse("allow");
+    return KeyReusePolicy.refusal(use, holders).orElse("allow");
   }
 
   @Test
@@ -28,7 +28,7 @@ class KeyReusePolicyTest {
   @Test
   void table() {
     Object[][] cases = {
-        // use, holders, expected (allow, or the end of the refusal's detail)
+        // use, holders, expected (allow, or a part of the refusal's detail)
         {new Use("SERV_SSL", "S1", WWW, null, false), List.of(), "allow"},
         {new Use("SERV_SSL", "S1", WWW, null, true), List.of(), "allow"},
         {new Use("SERV_SSL", "S1", WWW, null, false), List.of(LIVE), "allow"},
@@ -52,8 +52,8 @@ class KeyReusePolicyTest {
       List<Holder> holders = (List<Holder>) c[1];
       String got = decide((Use) c[0], holders);
       String expected = (String) c[2];
-      assertEquals(true, got.equals(expected) || got.startsWith(expected) || got.contains(expected),
-          c[0] + " / " + holders + ": expected " + expected + ", got " + got);
+      boolean ok = expected.equals("allow") ? got.equals("allow") : got.contains(expected);
+      assertEquals(true, ok, c[0] + " / " + holders + ": expected " + expected + ", got " + got);
     }
   }
 }
