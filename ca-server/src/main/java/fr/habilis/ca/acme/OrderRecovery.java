@@ -1,5 +1,6 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.CsrRejected;
@@ -8,7 +9,6 @@ import fr.habilis.ca.issuance.IssuanceService;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.Decision;
-import fr.habilis.ca.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -124,8 +124,8 @@ public final class OrderRecovery {
           .map(x -> new Done(false))
           .recover(err -> {
             if (err instanceof Orders.NoLongerProcessing) return Future.succeededFuture(null);
-            Problem p = err instanceof CsrRejected || err instanceof IllegalArgumentException
-                ? AcmeProblems.badCsr(err.getMessage()) // e.g. the key certified meanwhile by another order
+            DomainError p = err instanceof CsrRejected || err instanceof IllegalArgumentException
+                ? DomainError.badCsr(err.getMessage()) // e.g. the key certified meanwhile by another order
                 : unfinished("signing with the reserved serial " + serial + " failed");
             if (!(err instanceof CsrRejected)) LOG.log(Level.WARNING, "recovery of order " + orderId + " failed", err);
             return fail(orderId, p, err.getMessage());
@@ -151,7 +151,7 @@ public final class OrderRecovery {
     // The registry decides again, as finalize does: a habilitation withdrawn meanwhile stops issuance.
     Decision decision = orders.registry().decide(c, account.adminId(), profile, o.identifiers());
     if (decision instanceof Decision.Deny deny) {
-      return failIn(c, o, AcmeProblems.unauthorized("the habilitation no longer covers this order: " + deny.summary()),
+      return failIn(c, o, DomainError.unauthorized("the habilitation no longer covers this order: " + deny.summary()),
           deny.summary());
     }
     try {
@@ -160,25 +160,25 @@ public final class OrderRecovery {
       IssuanceRequest request = orders.issuanceRequest(c, o, account.adminId(), (Decision.Allow) decision, names, der);
       return new Sign(orders.issuance().resume(c, request, csr, o.certificateSerial()), o.replacesSerial());
     } catch (CsrRejected | IllegalArgumentException e) {
-      return failIn(c, o, AcmeProblems.badCsr(e.getMessage()), e.getMessage());
-    } catch (Problem e) {
+      return failIn(c, o, DomainError.badCsr(e.getMessage()), e.getMessage());
+    } catch (DomainError e) {
       return failIn(c, o, e, e.getMessage());
     } catch (IssuanceService.UnusableReservation e) {
       return failIn(c, o, unfinished("its reserved serial cannot be used"), e.getMessage());
     }
   }
 
-  private Done failIn(Connection c, AcmeStore.Order o, Problem problem, String reason) throws Exception {
+  private Done failIn(Connection c, AcmeStore.Order o, DomainError problem, String reason) throws Exception {
     Instant now = ctx.clock().instant();
-    store.failOrder(c, o.id(), problem.toJson(), now);
+    store.failOrder(c, o.id(), AcmeProblems.toJson(problem), now);
     ctx.audit().append(c, "system", "acme.order.recovery-failed", urls.order(o.id()),
         new JsonObject().put("reason", reason).put("reservedSerial", o.certificateSerial()).encode());
     return new Done(true);
   }
 
-  private Future<Done> fail(long orderId, Problem problem, String reason) {
+  private Future<Done> fail(long orderId, DomainError problem, String reason) {
     return ctx.db().tx(c -> {
-      if (!store.failProcessing(c, orderId, problem.toJson(), ctx.clock().instant())) return null;
+      if (!store.failProcessing(c, orderId, AcmeProblems.toJson(problem), ctx.clock().instant())) return null;
       ctx.audit().append(c, "system", "acme.order.recovery-failed", urls.order(orderId),
           new JsonObject().put("reason", String.valueOf(reason)).encode());
       return new Done(true);
@@ -186,8 +186,8 @@ public final class OrderRecovery {
   }
 
   /** The order cannot be finished: a server fault, said on the order, with what the client can do. */
-  private static Problem unfinished(String why) {
-    return AcmeProblems.of("serverInternal", 500, "the server stopped while issuing this order and cannot complete it: "
+  private static DomainError unfinished(String why) {
+    return DomainError.internal("the server stopped while issuing this order and cannot complete it: "
         + why + "; create a new order");
   }
 }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -22,7 +24,6 @@ import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.renewal.ReplacementDecision;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
-import fr.habilis.ca.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +77,7 @@ final class Orders {
     JsonObject payload = r.jws().payload();
     List<Identifier> ids = Identifiers.read(payload.getValue("identifiers"));
     if (payload.containsKey("notBefore") || payload.containsKey("notAfter")) {
-      throw AcmeProblems.malformed("notBefore and notAfter are not supported: the validity is the profile's");
+      throw DomainError.malformed("notBefore and notAfter are not supported: the validity is the profile's");
     }
     Profile profile = profile(payload.getValue("profile"), ids);
     CertificateId replaces = replaces(payload.getValue("replaces"));
@@ -87,7 +88,7 @@ final class Orders {
       int perAccount = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_ACCOUNT);
       Duration wait = RateLimits.take(c, "account:" + accountId, perAccount, window, now);
       if (wait != null) {
-        throw AcmeProblems.rateLimited("at most " + perAccount + " new orders per " + window + " for this account", wait);
+        throw DomainError.rateLimited("at most " + perAccount + " new orders per " + window + " for this account", wait);
       }
       Decision.Allow allow = allow(registry.decide(c, r.account().adminId(), profile, ids));
       String structure = allow.structure().nationalId();
@@ -102,7 +103,7 @@ final class Orders {
       int perStructure = ctx.config().getInt(Setting.RATE_LIMIT_ORDERS_PER_STRUCTURE);
       wait = RateLimits.take(c, "structure:" + structure, perStructure, window, now);
       if (wait != null) {
-        throw AcmeProblems.rateLimited("at most " + perStructure + " new orders per " + window + " for structure "
+        throw DomainError.rateLimited("at most " + perStructure + " new orders per " + window + " for structure "
             + structure, wait);
       }
       Instant expires = now.plus(ctx.config().getDuration(Setting.ORDER_LIFETIME));
@@ -120,7 +121,7 @@ final class Orders {
   /** Pre-authorization (RFC 8555 §7.4.1) of one identifier under its default profile. */
   Future<AcmeApi.Reply> newAuthz(AcmeApi.Signed r) {
     JsonObject payload = r.jws().payload();
-    if (!(payload.getValue("identifier") instanceof JsonObject j)) throw AcmeProblems.malformed("identifier is required");
+    if (!(payload.getValue("identifier") instanceof JsonObject j)) throw DomainError.malformed("identifier is required");
     List<Identifier> ids = Identifiers.read(new JsonArray().add(j));
     Profile profile = profile(payload.getValue("profile"), ids);
     Instant now = ctx.clock().instant();
@@ -136,7 +137,7 @@ final class Orders {
 
   Future<AcmeApi.Reply> order(AcmeApi.Signed r) {
     long id = pathId(r, "order");
-    if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("read an order with POST-as-GET (empty payload)");
+    if (!r.jws().isPostAsGet()) throw DomainError.malformed("read an order with POST-as-GET (empty payload)");
     return r.tx(c -> ownOrder(c, r, id)).map(o -> {
       Map<String, String> headers = "processing".equals(o.status()) ? Map.of("Retry-After", "1") : Map.of();
       return new AcmeApi.Reply(200, json(o, ctx.clock().instant()), headers);
@@ -150,13 +151,13 @@ final class Orders {
       deactivate = false;
     } else {
       if (!"deactivated".equals(r.jws().payload().getValue("status"))) {
-        throw AcmeProblems.malformed("an authorization's status can only be set to deactivated");
+        throw DomainError.malformed("an authorization's status can only be set to deactivated");
       }
       deactivate = true;
     }
     return r.tx(c -> {
       AcmeStore.Authorization a = store.authorization(c, id).filter(x -> x.accountId() == r.account().id())
-          .orElseThrow(() -> AcmeProblems.notFound("authorization"));
+          .orElseThrow(() -> DomainError.notFound("no such authorization"));
       if (deactivate) {
         store.deactivateAuthorization(c, id);
         ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.authz.deactivated", urls.authz(id), "{}");
@@ -175,34 +176,34 @@ final class Orders {
   Future<AcmeApi.Reply> finalize(AcmeApi.Signed r) {
     long id = pathId(r, "order");
     JsonObject payload = r.jws().payload();
-    if (!(payload.getValue("csr") instanceof String csrText)) throw AcmeProblems.malformed("csr is required");
+    if (!(payload.getValue("csr") instanceof String csrText)) throw DomainError.malformed("csr is required");
     byte[] der;
     try {
       der = Base64.getUrlDecoder().decode(csrText);
     } catch (IllegalArgumentException e) {
-      throw AcmeProblems.badCsr("csr is not base64url");
+      throw DomainError.badCsr("csr is not base64url");
     }
     PKCS10CertificationRequest csr;
     try {
       csr = IssuanceService.parseCsr(der);
     } catch (CsrRejected e) {
-      throw AcmeProblems.badCsr(e.getMessage());
+      throw DomainError.badCsr(e.getMessage());
     }
     checkNotAccountKey(csr, r.account().jwk());
     Instant now = ctx.clock().instant();
     AtomicReference<String> replacesSerial = new AtomicReference<>();
     return r.tx(c -> {
           AcmeStore.Order o = store.order(c, id, true).filter(x -> x.accountId() == r.account().id())
-              .orElseThrow(() -> AcmeProblems.notFound("order"));
+              .orElseThrow(() -> DomainError.notFound("no such order"));
           if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
-            throw AcmeProblems.orderNotReady("order is " + displayStatus(o, now) + ", not ready");
+            throw DomainError.of(ErrorKind.ORDER_NOT_READY, "order is " + displayStatus(o, now) + ", not ready");
           }
           Profile profile = Profiles.get(o.profile());
           CsrNames.Names names = CsrNames.check(csr, profile, o.identifiers());
           Decision decision = registry.decide(c, r.account().adminId(), profile, o.identifiers());
           if (decision instanceof Decision.Deny deny) {
-            Problem p = AcmeProblems.unauthorized("the habilitation no longer covers this order: " + deny.summary());
-            store.failOrder(c, id, p.toJson(), now);
+            DomainError p = DomainError.unauthorized("the habilitation no longer covers this order: " + deny.summary());
+            store.failOrder(c, id, AcmeProblems.toJson(p), now);
             ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
                 new JsonObject().put("reason", deny.summary()).encode());
             return p;
@@ -213,8 +214,8 @@ final class Orders {
             // since this one was created (a ready order does not hold the predecessor).
             var refusal = renewal.stillReplaceable(c, o.replacesSerial(), id);
             if (refusal.isPresent()) {
-              Problem p = replacementProblem(refusal.get());
-              store.failOrder(c, id, p.toJson(), now);
+              DomainError p = replacementProblem(refusal.get());
+              store.failOrder(c, id, AcmeProblems.toJson(p), now);
               ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
                   new JsonObject().put("reason", refusal.get().detail()).encode());
               return p;
@@ -232,12 +233,12 @@ final class Orders {
             throw csrProblem(e);
           }
           if (!store.startProcessing(c, id, der, IssuanceService.serialHex(prepared), now)) {
-            throw AcmeProblems.orderNotReady("order is being finalized");
+            throw DomainError.of(ErrorKind.ORDER_NOT_READY, "order is being finalized");
           }
           return prepared;
         })
         .compose(next -> {
-          if (next instanceof Problem p) return Future.failedFuture(p);
+          if (next instanceof DomainError p) return Future.failedFuture(p);
           if (stopAfterProcessing) {
             return r.tx(c -> AcmeApi.Reply.json(200, json(store.order(c, id).orElseThrow(), ctx.clock().instant())));
           }
@@ -260,20 +261,20 @@ final class Orders {
   /** newOrder's replaces: an RFC 9773 §4.1 certificate identifier, or null when absent. */
   private CertificateId replaces(Object value) {
     if (value == null) return null;
-    if (renewal == null) throw AcmeProblems.malformed("replaces is not supported by this server (no renewalInfo)");
-    if (!(value instanceof String s)) throw AcmeProblems.malformed("replaces must be a certificate identifier string");
+    if (renewal == null) throw DomainError.malformed("replaces is not supported by this server (no renewalInfo)");
+    if (!(value instanceof String s)) throw DomainError.malformed("replaces must be a certificate identifier string");
     try {
       return CertificateId.parse(s);
     } catch (IllegalArgumentException e) {
-      throw AcmeProblems.malformed("replaces: " + e.getMessage());
+      throw DomainError.malformed("replaces: " + e.getMessage());
     }
   }
 
-  private static Problem replacementProblem(ReplacementDecision.Refusal refusal) {
+  private static DomainError replacementProblem(ReplacementDecision.Refusal refusal) {
     return switch (refusal.kind()) {
-      case MALFORMED -> AcmeProblems.malformed(refusal.detail());
-      case UNAUTHORIZED -> AcmeProblems.unauthorized(refusal.detail());
-      case ALREADY_REPLACED -> AcmeProblems.alreadyReplaced(refusal.detail());
+      case MALFORMED -> DomainError.malformed(refusal.detail());
+      case UNAUTHORIZED -> DomainError.unauthorized(refusal.detail());
+      case ALREADY_REPLACED -> DomainError.of(ErrorKind.ALREADY_REPLACED, refusal.detail());
     };
   }
 
@@ -282,8 +283,8 @@ final class Orders {
    * 8555 reserves badPublicKey for the key that signed the JWS, and clients print it as such ("the
    * JWS was signed by a public key the server does not support").
    */
-  private static Problem csrProblem(RuntimeException e) {
-    return AcmeProblems.badCsr(e.getMessage());
+  private static DomainError csrProblem(RuntimeException e) {
+    return DomainError.badCsr(e.getMessage());
   }
 
   private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request, String replacesSerial, long accountId) {
@@ -296,13 +297,13 @@ final class Orders {
             // Completed or failed meanwhile by a recovering instance: the order says which.
             return ctx.db().tx(c -> AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), ctx.clock().instant())));
           }
-          Problem problem;
+          DomainError problem;
           if (err instanceof CsrRejected || err instanceof IllegalArgumentException) {
             problem = csrProblem((RuntimeException) err); // e.g. the key certified meanwhile by another order
           } else {
             // A real fault: the order cannot complete; say so on the order itself.
-            Problem internal = AcmeProblems.serverInternal();
-            return ctx.db().tx(c -> store.failProcessing(c, orderId, internal.toJson(), ctx.clock().instant()))
+            DomainError internal = DomainError.internal("internal error while signing; create a new order");
+            return ctx.db().tx(c -> store.failProcessing(c, orderId, AcmeProblems.toJson(internal), ctx.clock().instant()))
                 .transform(x -> Future.failedFuture(err));
           }
           // The client's CSR was refused: the order is ready again for a corrected CSR.
@@ -349,10 +350,10 @@ final class Orders {
 
   Future<AcmeApi.Reply> certificate(AcmeApi.Signed r) {
     String serial = r.rc().pathParam("serial");
-    if (!r.jws().isPostAsGet()) throw AcmeProblems.malformed("download a certificate with POST-as-GET (empty payload)");
+    if (!r.jws().isPostAsGet()) throw DomainError.malformed("download a certificate with POST-as-GET (empty payload)");
     return r.tx(c -> certificates.findBySerial(c, serial)
             .filter(cert -> cert.accountId() != null && cert.accountId() == r.account().id())
-            .orElseThrow(() -> AcmeProblems.notFound("certificate")))
+            .orElseThrow(() -> DomainError.notFound("no such certificate")))
         .map(cert -> {
           List<Object> chain = new ArrayList<>();
           chain.add(new PemObject("CERTIFICATE", cert.der()));
@@ -372,8 +373,8 @@ final class Orders {
       Profile p = requested instanceof String s ? Profiles.get(s) : null;
       if (p == null) {
         List<String> names = Profiles.all().stream().map(x -> x.name().name()).toList();
-        throw new Problem(AcmeProblems.PREFIX + "malformed", 400, "invalidProfile: unknown profile " + requested
-            + "; accepted: " + String.join(", ", names), List.of(), new JsonObject().put("profiles", new JsonArray(names)));
+        throw DomainError.notAccepted(ErrorKind.INVALID_PROFILE, "invalidProfile: unknown profile " + requested
+            + "; accepted: " + String.join(", ", names), names);
       }
       return p;
     }
@@ -386,26 +387,26 @@ final class Orders {
   private static Decision.Allow allow(Decision d) {
     if (d instanceof Decision.Allow a) return a;
     Decision.Deny deny = (Decision.Deny) d;
-    List<JsonObject> subs = new ArrayList<>();
+    List<DomainError.Subproblem> subs = new ArrayList<>();
     for (Decision.Refusal refusal : deny.refusals()) {
-      String type = refusal.reason() == Decision.Reason.IDENTIFIER_NOT_FOR_PROFILE ? "unsupportedIdentifier" : "rejectedIdentifier";
-      subs.add(new JsonObject().put("type", AcmeProblems.PREFIX + type).put("status", 403)
-          .put("detail", refusal.detail()).put("reason", refusal.reason().name())
-          .put("identifier", new JsonObject().put("type", refusal.identifier().type()).put("value", refusal.identifier().value())));
+      ErrorKind kind = refusal.reason() == Decision.Reason.IDENTIFIER_NOT_FOR_PROFILE
+          ? ErrorKind.IDENTIFIER_NOT_FOR_PROFILE : ErrorKind.IDENTIFIER_NOT_COVERED;
+      subs.add(new DomainError.Subproblem(kind, refusal.identifier().type(), refusal.identifier().value(), refusal.detail(),
+          refusal.reason().name()));
     }
-    throw AcmeProblems.rejected("no habilitation covers " + deny.summary(), subs);
+    throw DomainError.withSubproblems(ErrorKind.IDENTIFIER_NOT_COVERED, "no habilitation covers " + deny.summary(), subs);
   }
 
   private AcmeStore.Order ownOrder(java.sql.Connection c, AcmeApi.Signed r, long id) throws java.sql.SQLException {
     return store.order(c, id).filter(o -> o.accountId() == r.account().id())
-        .orElseThrow(() -> AcmeProblems.notFound("order"));
+        .orElseThrow(() -> DomainError.notFound("no such order"));
   }
 
   private static long pathId(AcmeApi.Signed r, String what) {
     try {
       return Long.parseLong(r.rc().pathParam("id"));
     } catch (NumberFormatException e) {
-      throw AcmeProblems.notFound(what);
+      throw DomainError.notFound("no such " + what);
     }
   }
 
@@ -415,10 +416,10 @@ final class Orders {
       byte[] account = accountKey instanceof RSAKey rsa ? rsa.toPublicKey().getEncoded()
           : accountKey instanceof ECKey ec ? ec.toPublicKey().getEncoded() : null;
       if (account != null && Arrays.equals(account, csr.getSubjectPublicKeyInfo().getEncoded())) {
-        throw AcmeProblems.badCsr("the certificate key must not be the account key");
+        throw DomainError.badCsr("the certificate key must not be the account key");
       }
     } catch (JOSEException | java.io.IOException e) {
-      throw AcmeProblems.badCsr("the CSR's public key cannot be compared with the account key");
+      throw DomainError.badCsr("the CSR's public key cannot be compared with the account key");
     }
   }
 

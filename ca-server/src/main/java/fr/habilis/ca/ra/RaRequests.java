@@ -1,13 +1,13 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Departments;
 import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.IdType;
 import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
-import fr.habilis.ca.registry.RegistryErrors;
-import fr.habilis.ca.registry.RegistryErrors.FieldError;
+import fr.habilis.ca.error.DomainError.FieldError;
 import fr.habilis.ca.registry.RegistryService.NewHabilitation;
 import fr.habilis.ca.registry.Structure;
 import io.vertx.core.json.JsonArray;
@@ -148,7 +148,7 @@ final class RaRequests {
   }
 
   static String cardPath(String card) {
-    if (card == null || !CARD.matcher(card).matches()) throw RegistryErrors.invalid("cardNumber", "a card number is 10 digits");
+    if (card == null || !CARD.matcher(card).matches()) throw DomainError.invalidField("cardNumber", "a card number is 10 digits");
     return card;
   }
 
@@ -321,6 +321,6 @@ final class RaRequests {
   }
 
   private void failIfInvalid() {
-    if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+    if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
   }
 }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.revocation;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.ServerContext;
@@ -41,20 +43,6 @@ public final class RevocationService {
     Permission ANYONE = (c, cert) -> {};
   }
 
-  /** The certificate is not one of ours. */
-  public static final class UnknownCertificate extends RuntimeException {
-    UnknownCertificate(String serial) {
-      super("no certificate with serial " + serial, null, false, false);
-    }
-  }
-
-  /** The certificate was already revoked (RFC 8555 alreadyRevoked). */
-  public static final class AlreadyRevoked extends RuntimeException {
-    AlreadyRevoked(String serial) {
-      super("certificate " + serial + " is already revoked", null, false, false);
-    }
-  }
-
   RevocationService(ServerContext ctx, OcspResponder ocsp, CrlService crl) {
     this.ctx = ctx;
     this.ocsp = ocsp;
@@ -62,13 +50,13 @@ public final class RevocationService {
     this.notices = new Notices(ctx);
   }
 
-  /** Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or AlreadyRevoked. */
+  /** Revokes one certificate if {@code permission} allows it; fails with NOT_FOUND (not one of ours) or ALREADY_REVOKED. */
   public Future<StoredCertificate> revoke(String serialHex, RevocationReason reason, String actor, Permission permission) {
     Instant now = ctx.clock().instant();
     return ctx.db().tx(c -> {
-      StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> new UnknownCertificate(serialHex));
+      StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> DomainError.notFound("no certificate with serial " + serialHex));
       permission.check(c, cert);
-      if (!markRevoked(c, cert, reason, actor, now)) throw new AlreadyRevoked(serialHex);
+      if (!markRevoked(c, cert, reason, actor, now)) throw DomainError.of(ErrorKind.ALREADY_REVOKED, "certificate " + serialHex + " is already revoked");
       return certificates.findBySerial(c, serialHex).orElseThrow();
     }).compose(cert -> published(List.of(cert)).map(cert));
   }
