@@ -89,8 +89,13 @@ final class SignedRequest {
       }
     }
     // nimbus parses the header again below; this parse only refuses a member given twice.
-    strictObject(new String(java.util.Base64.getUrlDecoder().decode(p), java.nio.charset.StandardCharsets.UTF_8),
-        "the protected header", "a JSON object");
+    byte[] header;
+    try {
+      header = java.util.Base64.getUrlDecoder().decode(p);
+    } catch (IllegalArgumentException e) { // the alphabet is right, the length is not (4n+1 characters)
+      throw DomainError.malformed("the protected header is not valid base64url: " + e.getMessage());
+    }
+    strictObject(new String(header, java.nio.charset.StandardCharsets.UTF_8), "the protected header", "a JSON object");
     JWSObject jws;
     try {
       jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));

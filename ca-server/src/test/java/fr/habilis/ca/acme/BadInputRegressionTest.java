@@ -77,6 +77,19 @@ class BadInputRegressionTest {
   }
 
   @Test
+  void aProtectedHeaderOfAnImpossibleBase64urlLengthIsMalformed() throws Exception {
+    // Found by MalformedInputFuzzTest: 4n+1 characters of the right alphabet passed the alphabet
+    // check, then the decoder threw (500).
+    RawAcmeClient c = account();
+    JsonObject jws = new JsonObject(c.sign(c.url("newOrder"), "{}", false, c.freshNonce()));
+    String p = jws.getString("protected");
+    while (p.length() % 4 != 1) p += "A";
+    jws.put("protected", p);
+    JsonObject problem = AcmeProtocolTest.problem(c.send(c.url("newOrder"), jws.encode(), "application/jose+json"), 400, "malformed");
+    assertTrue(problem.getString("detail").contains("base64url"), problem.encode());
+  }
+
+  @Test
   void ed25519KeyWithAShortXIsABadPublicKey() throws Exception {
     RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
     for (String x : List.of("AAAA", "", Base64URL.encode(new byte[31]).toString())) {
