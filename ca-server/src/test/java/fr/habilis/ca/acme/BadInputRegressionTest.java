@@ -90,6 +90,36 @@ class BadInputRegressionTest {
   }
 
   @Test
+  void aCsrWhoseSubjectRdnIsNotASequenceIsBadCsr() throws Exception {
+    // Found by MalformedInputFuzzTest: the CN's AttributeTypeAndValue re-tagged [0] parsed as a
+    // CSR, then failed where finalize read the subject (500).
+    RawAcmeClient c = account();
+    HttpResponse<String> order = c.post(c.url("newOrder"), AcmeProtocolTest.order("rdn.example.test"), false);
+    RawAcmeClient.expect(order, 201, "newOrder");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    byte[] csr = AcmeProtocolTest.csr(g.generateKeyPair(), "rdn.example.test");
+    byte[] cnOid = {0x06, 0x03, 0x55, 0x04, 0x03};
+    int at = indexOf(csr, cnOid);
+    assertEquals(0x30, csr[at - 2], "the CN's AttributeTypeAndValue SEQUENCE");
+    csr[at - 2] = (byte) 0x80;
+    String finalizeUrl = new JsonObject(order.body()).getString("finalize");
+    JsonObject p = AcmeProtocolTest.problem(c.post(finalizeUrl, RawAcmeClient.csrPayload(csr), false), 400, "badCSR");
+    assertTrue(p.getString("detail").contains("not a DER PKCS#10"), p.encode());
+    assertEquals("ready", new JsonObject(c.post(order.headers().firstValue("Location").orElseThrow(), "", false).body())
+        .getString("status"));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    throw new IllegalArgumentException("not found");
+  }
+
+  @Test
   void ed25519KeyWithAShortXIsABadPublicKey() throws Exception {
     RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
     for (String x : List.of("AAAA", "", Base64URL.encode(new byte[31]).toString())) {
