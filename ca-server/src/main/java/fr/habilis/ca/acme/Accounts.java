@@ -1,5 +1,6 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;

@@ -1,5 +1,6 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.ServerContext;
@@ -135,7 +136,7 @@ public final class AcmeApi {
 
   /** The recovery of orders left processing by a stopped process (start it once the API is mounted). */
   public OrderRecovery recovery() {
-    return new OrderRecovery(ctx, store, urls, orders);
+    return new OrderRecovery(ctx, store, orders);
   }
 
   /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */

@@ -1,5 +1,6 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;
@@ -8,14 +9,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
-import fr.habilis.ca.issuance.CsrRejected;
-import fr.habilis.ca.issuance.IssuanceRequest;
+import fr.habilis.ca.finalize.FinalizeOutcome;
+import fr.habilis.ca.finalize.Finalizer;
 import fr.habilis.ca.issuance.IssuanceService;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
-import fr.habilis.ca.issuance.SubjectInfo;
 import fr.habilis.ca.pki.Pem;
-import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Decision;
 import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.registry.RegistryService;
@@ -23,7 +22,6 @@ import fr.habilis.ca.renewal.CertificateId;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.renewal.ReplacementDecision;
 import fr.habilis.ca.store.CertificateRepository;
-import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,7 +33,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.util.io.pem.PemObject;
 
@@ -49,28 +46,22 @@ final class Orders {
   private final AcmeStore store;
   private final AcmeUrls urls;
   private final RegistryService registry;
-  private final IssuanceService issuance;
+  private final Finalizer finalizer;
   private final CertificateRepository certificates = new CertificateRepository();
   /** Renewal (RFC 9773 replaces); null until {@link AcmeApi#withRenewal}: replaces is then refused. */
   private RenewalService renewal;
-  /**
-   * Test switch (testStopAfterProcessing): finalize commits the order's move to processing, its
-   * serial and its CSR, answers with the processing order and goes no further, exactly as a
-   * process killed at that point would leave it (for the crash-recovery tests).
-   */
-  private final boolean stopAfterProcessing;
 
   Orders(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry) {
     this.ctx = ctx;
     this.store = store;
     this.urls = urls;
     this.registry = registry;
-    this.issuance = new IssuanceService(ctx);
-    this.stopAfterProcessing = ctx.config().getBoolean(Setting.TEST_STOP_AFTER_PROCESSING);
+    this.finalizer = new Finalizer(ctx, store, registry, urls::order, AcmeProblems::toJson);
   }
 
   void renewal(RenewalService renewal) {
     this.renewal = renewal;
+    finalizer.renewal(renewal);
   }
 
   Future<AcmeApi.Reply> newOrder(AcmeApi.Signed r) {
@@ -96,7 +87,7 @@ final class Orders {
       if (replaces != null) {
         ReplacementDecision.Predecessor predecessor = renewal.predecessor(c, replaces, accountId, r.account().adminId());
         ReplacementDecision.decide(predecessor, profile.name().name(), structure, now).ifPresent(refusal -> {
-          throw replacementProblem(refusal);
+          throw refusal.toError();
         });
         replacesSerial = predecessor.facts().serialHex();
       }
@@ -170,8 +161,8 @@ final class Orders {
   }
 
   /**
-   * Finalize: the CSR's names must be the order's, the registry must still allow it, and only one
-   * request moves the order from ready to processing, so concurrent finalizes issue once.
+   * Finalize (RFC 8555 §7.4): this front end reads the CSR and checks it is not the account key;
+   * {@link Finalizer} decides and issues, in the request's transaction (which spends its nonce).
    */
   Future<AcmeApi.Reply> finalize(AcmeApi.Signed r) {
     long id = pathId(r, "order");
@@ -183,79 +174,16 @@ final class Orders {
     } catch (IllegalArgumentException e) {
       throw DomainError.badCsr("csr is not base64url");
     }
-    PKCS10CertificationRequest csr;
-    try {
-      csr = IssuanceService.parseCsr(der);
-    } catch (CsrRejected e) {
-      throw DomainError.badCsr(e.getMessage());
-    }
+    PKCS10CertificationRequest csr = IssuanceService.parseCsr(der);
     checkNotAccountKey(csr, r.account().jwk());
-    Instant now = ctx.clock().instant();
-    AtomicReference<String> replacesSerial = new AtomicReference<>();
-    return r.tx(c -> {
-          AcmeStore.Order o = store.order(c, id, true).filter(x -> x.accountId() == r.account().id())
-              .orElseThrow(() -> DomainError.notFound("no such order"));
-          if (!"ready".equals(o.status()) || o.expiresAt().isBefore(now)) {
-            throw DomainError.of(ErrorKind.ORDER_NOT_READY, "order is " + displayStatus(o, now) + ", not ready");
-          }
-          Profile profile = Profiles.get(o.profile());
-          CsrNames.Names names = CsrNames.check(csr, profile, o.identifiers());
-          Decision decision = registry.decide(c, r.account().adminId(), profile, o.identifiers());
-          if (decision instanceof Decision.Deny deny) {
-            DomainError p = DomainError.unauthorized("the habilitation no longer covers this order: " + deny.summary());
-            store.failOrder(c, id, AcmeProblems.toJson(p), now);
-            ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
-                new JsonObject().put("reason", deny.summary()).encode());
-            return p;
-          }
-          Decision.Allow allow = (Decision.Allow) decision;
-          if (o.replacesSerial() != null && renewal != null) {
-            // The claim is taken here, under a lock: another order may have finalized a successor
-            // since this one was created (a ready order does not hold the predecessor).
-            var refusal = renewal.stillReplaceable(c, o.replacesSerial(), id);
-            if (refusal.isPresent()) {
-              DomainError p = replacementProblem(refusal.get());
-              store.failOrder(c, id, AcmeProblems.toJson(p), now);
-              ctx.audit().append(c, "acme-account:" + r.account().id(), "acme.order.refused", urls.order(id),
-                  new JsonObject().put("reason", refusal.get().detail()).encode());
-              return p;
-            }
-            replacesSerial.set(o.replacesSerial());
-          }
-          IssuanceRequest request = issuanceRequest(c, o, r.account().adminId(), allow, names, der);
-          // CSR checks and the serial reservation commit with the order's move to processing, which
-          // keeps the serial and the CSR for a crash recovery (OrderRecovery); a refused CSR rolls
-          // it all back (the order stays ready for a corrected CSR).
-          IssuanceService.Prepared prepared;
-          try {
-            prepared = issuance.prepare(c, request, csr);
-          } catch (CsrRejected | IllegalArgumentException e) {
-            throw csrProblem(e);
-          }
-          if (!store.startProcessing(c, id, der, IssuanceService.serialHex(prepared), now)) {
-            throw DomainError.of(ErrorKind.ORDER_NOT_READY, "order is being finalized");
-          }
-          return prepared;
-        })
-        .compose(next -> {
-          if (next instanceof DomainError p) return Future.failedFuture(p);
-          if (stopAfterProcessing) {
-            return r.tx(c -> AcmeApi.Reply.json(200, json(store.order(c, id).orElseThrow(), ctx.clock().instant())));
-          }
-          return issue(id, (IssuanceService.Prepared) next, replacesSerial.get(), r.account().id());
-        });
+    return finalizer.finalize(new Finalizer.Request(id, r.account().id(), r.account().adminId(), der, csr), r::tx)
+        .compose(outcome -> outcome instanceof FinalizeOutcome.WithOrder answer
+            ? Future.succeededFuture(orderReply(answer.order()))
+            : Future.failedFuture(((FinalizeOutcome.Invalid) outcome).error()));
   }
 
-  /**
-   * What finalize (and the recovery of an order it left processing) asks the CA to sign: subject
-   * from the registry's decision, names from the CSR as checked against the order.
-   */
-  IssuanceRequest issuanceRequest(java.sql.Connection c, AcmeStore.Order o, String adminId, Decision.Allow allow,
-      CsrNames.Names names, byte[] der) throws java.sql.SQLException {
-    String card = registry.administrator(c, adminId).map(Administrator::cardNumber).orElse(null);
-    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
-        allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
-        names.dnsNames(), names.emails(), card, o.accountId(), o.id());
+  private AcmeApi.Reply orderReply(AcmeStore.Order o) {
+    return AcmeApi.Reply.json(200, json(o, ctx.clock().instant()));
   }
 
   /** newOrder's replaces: an RFC 9773 §4.1 certificate identifier, or null when absent. */
@@ -270,82 +198,8 @@ final class Orders {
     }
   }
 
-  private static DomainError replacementProblem(ReplacementDecision.Refusal refusal) {
-    return switch (refusal.kind()) {
-      case MALFORMED -> DomainError.malformed(refusal.detail());
-      case UNAUTHORIZED -> DomainError.unauthorized(refusal.detail());
-      case ALREADY_REPLACED -> DomainError.of(ErrorKind.ALREADY_REPLACED, refusal.detail());
-    };
-  }
-
-  /**
-   * Every refusal of the CSR, its key included (weak, blocked, already certified), is badCSR: RFC
-   * 8555 reserves badPublicKey for the key that signed the JWS, and clients print it as such ("the
-   * JWS was signed by a public key the server does not support").
-   */
-  private static DomainError csrProblem(RuntimeException e) {
-    return DomainError.badCsr(e.getMessage());
-  }
-
-  private Future<AcmeApi.Reply> issue(long orderId, IssuanceService.Prepared request, String replacesSerial, long accountId) {
-    AtomicReference<AcmeApi.Reply> reply = new AtomicReference<>();
-    return signAndComplete(orderId, request, replacesSerial, "acme-account:" + accountId,
-            (c, serial) -> reply.set(AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), ctx.clock().instant()))))
-        .map(x -> reply.get())
-        .recover(err -> {
-          if (err instanceof NoLongerProcessing) {
-            // Completed or failed meanwhile by a recovering instance: the order says which.
-            return ctx.db().tx(c -> AcmeApi.Reply.json(200, json(store.order(c, orderId).orElseThrow(), ctx.clock().instant())));
-          }
-          DomainError problem;
-          if (err instanceof CsrRejected || err instanceof IllegalArgumentException) {
-            problem = csrProblem((RuntimeException) err); // e.g. the key certified meanwhile by another order
-          } else {
-            // A real fault: the order cannot complete; say so on the order itself.
-            DomainError internal = DomainError.internal("internal error while signing; create a new order");
-            return ctx.db().tx(c -> store.failProcessing(c, orderId, AcmeProblems.toJson(internal), ctx.clock().instant()))
-                .transform(x -> Future.failedFuture(err));
-          }
-          // The client's CSR was refused: the order is ready again for a corrected CSR.
-          return ctx.db().tx(c -> store.backToReady(c, orderId, ctx.clock().instant()))
-              .transform(x -> Future.failedFuture(problem));
-        });
-  }
-
-  /** The order left processing before its certificate was stored (another instance completed or failed it). */
-  static final class NoLongerProcessing extends RuntimeException {
-    NoLongerProcessing(long orderId) {
-      super("order " + orderId + " is no longer processing", null, false, false);
-    }
-  }
-
-  /**
-   * Signs {@code request} (its serial reserved and committed with the order's move to processing)
-   * and stores the certificate. The order becomes valid in that transaction: no crash can leave a
-   * certificate without its order, or an order in processing after its certificate. The renewal
-   * chain (and the predecessor's revocation, if its profile says so) and {@code also} join it;
-   * revoked predecessors are published once it committed. Fails with {@link NoLongerProcessing},
-   * nothing stored, when the order left processing meanwhile.
-   */
-  Future<Void> signAndComplete(long orderId, IssuanceService.Prepared request, String replacesSerial, String actor,
-      IssuanceService.WithCertificate also) {
-    AtomicReference<List<StoredCertificate>> superseded = new AtomicReference<>(List.of());
-    return issuance.issue(request, (c, serial) -> {
-          if (!store.completeOrder(c, orderId, serial, ctx.clock().instant())) throw new NoLongerProcessing(orderId);
-          if (replacesSerial != null && renewal != null) {
-            superseded.set(renewal.successorIssued(c, replacesSerial, serial, actor));
-          }
-          also.run(c, serial);
-        })
-        .compose(cert -> renewal == null ? Future.succeededFuture() : renewal.published(superseded.get()));
-  }
-
-  IssuanceService issuance() {
-    return issuance;
-  }
-
-  RegistryService registry() {
-    return registry;
+  Finalizer finalizer() {
+    return finalizer;
   }
 
   Future<AcmeApi.Reply> certificate(AcmeApi.Signed r) {

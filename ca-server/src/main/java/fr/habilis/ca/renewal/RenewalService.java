@@ -1,6 +1,7 @@
 package fr.habilis.ca.renewal;
 
 import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
@@ -120,12 +121,12 @@ public final class RenewalService {
     repo.lockReplacement(c, predecessor);
     Optional<RenewalFacts> facts = repo.facts(c, predecessor);
     if (facts.isPresent() && facts.get().replacedBy() != null) {
-      return Optional.of(new ReplacementDecision.Refusal(ReplacementDecision.Kind.ALREADY_REPLACED,
+      return Optional.of(new ReplacementDecision.Refusal(ErrorKind.ALREADY_REPLACED,
           "certificate " + predecessor + " was already replaced by " + facts.get().replacedBy()));
     }
     Long other = repo.claimingOrder(c, predecessor, orderId);
     if (other != null) {
-      return Optional.of(new ReplacementDecision.Refusal(ReplacementDecision.Kind.ALREADY_REPLACED,
+      return Optional.of(new ReplacementDecision.Refusal(ErrorKind.ALREADY_REPLACED,
           "certificate " + predecessor + " is already being replaced by order " + other));
     }
     return Optional.empty();

@@ -170,10 +170,10 @@ class CsrPolicyTest {
   void keyInAnotherValidCertificateIsRefusedAsInUseEvenForAnotherProfile() throws Exception {
     try (IssuanceFixture f = new IssuanceFixture(ca)) {
       KeyPair key = Keys.generate("EC-P256");
-      await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key))));
+      await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key))));
       for (ProfileName other : List.of(ProfileName.ORG_AUTH_CLI, ProfileName.SERV_SSL)) {
         CsrRejected e = assertThrows(CsrRejected.class,
-            () -> await(f.service.issue(IssuanceFixture.request(Profiles.get(other), Keys.csr(key)))));
+            () -> await(f.issue(IssuanceFixture.request(Profiles.get(other), Keys.csr(key)))));
         assertEquals(Reason.KEY_IN_USE, e.reason(), other.name());
         assertTrue(e.isPublicKeyProblem());
       }
@@ -184,14 +184,14 @@ class CsrPolicyTest {
   void keyOfARevokedCertificateMayBeCertifiedAgain() throws Exception {
     try (IssuanceFixture f = new IssuanceFixture(ca)) {
       KeyPair key = Keys.generate("EC-P256");
-      IssuedCertificate first = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
+      IssuedCertificate first = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
       f.db.txBlocking(c -> {
         try (var ps = c.prepareStatement("UPDATE certificates SET status = 'revoked' WHERE serial = ?")) {
           ps.setString(1, first.serialHex());
           return ps.executeUpdate();
         }
       });
-      IssuedCertificate second = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
+      IssuedCertificate second = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
       assertEquals(first.certificate().getPublicKey(), second.certificate().getPublicKey());
     }
   }
@@ -206,9 +206,9 @@ class CsrPolicyTest {
     };
     try (IssuanceFixture f = new IssuanceFixture(ca, Map.of("certificateValidity", "P1D"), clock)) {
       KeyPair key = Keys.generate("EC-P256");
-      await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
+      await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
       now.set(now.get().plus(Duration.ofDays(2)));
-      IssuedCertificate again = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
+      IssuedCertificate again = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
       assertEquals(KeyHash.of(key.getPublic()), KeyHash.of(again.certificate().getPublicKey()));
     }
   }
@@ -218,7 +218,7 @@ class CsrPolicyTest {
     try (IssuanceFixture f = new IssuanceFixture(ca)) {
       KeyPair key = Keys.generate("EC-P256");
       var request = IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key));
-      var futures = List.of(f.service.issue(request), f.service.issue(request), f.service.issue(request));
+      var futures = List.of(f.issue(request), f.issue(request), f.issue(request));
       int ok = 0;
       for (var fut : futures) {
         try {
@@ -242,7 +242,7 @@ class CsrPolicyTest {
         return null;
       });
       CsrRejected e = assertThrows(CsrRejected.class,
-          () -> await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.PRO_AUTH), Keys.csr(key)))));
+          () -> await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.PRO_AUTH), Keys.csr(key)))));
       assertEquals(Reason.KEY_BLOCKED, e.reason());
       assertTrue(e.isPublicKeyProblem());
       assertEquals(0, f.count("SELECT COUNT(*) FROM serials"));

@@ -1,9 +1,8 @@
-package fr.habilis.ca.acme;
+package fr.habilis.ca.finalize;
 
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.registry.Identifier;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,15 +27,15 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * accepts only {@code INSI-AUTO} and {@code INSI-MANU}. Everything else in the subject is ignored:
  * O, OU, ST and C come from the registry.
  */
-final class CsrNames {
+public final class CsrNames {
   /** PrintableString characters (X.680 §41.4), 1 to 64 of them (RFC 5280 ub-common-name). */
   private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9 '()+,\\-./:=?]{1,64}");
 
-  record Names(String commonName, List<String> dnsNames, List<String> emails) {}
+  public record Names(String commonName, List<String> dnsNames, List<String> emails) {}
 
   private CsrNames() {}
 
-  static Names check(PKCS10CertificationRequest csr, Profile profile, List<Identifier> orderIds) {
+  public static Names check(PKCS10CertificationRequest csr, Profile profile, List<Identifier> orderIds) {
     String cn = commonName(csr);
     Set<String> dns = new LinkedHashSet<>();
     Set<String> emails = new LinkedHashSet<>();
@@ -124,11 +123,4 @@ final class CsrNames {
     return at < 0 ? e : e.substring(0, at) + "@" + e.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 
-  static byte[] der(PKCS10CertificationRequest csr) {
-    try {
-      return csr.getEncoded();
-    } catch (IOException e) {
-      throw DomainError.badCsr("the CSR cannot be re-encoded");
-    }
-  }
 }
