@@ -1,5 +1,6 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
@@ -20,14 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Accounts (RFC 8555 §7.3): creation bound to an administrator by an EAB credential, which is
  * consumed; contact updates, deactivation, the orders list and key rollover.
  */
 final class Accounts {
-  private static final Pattern MAILTO = Pattern.compile("mailto:[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
   private static final Set<String> EAB_ALGORITHMS = Set.of("HS256", "HS384", "HS512");
   private static final int PAGE = 50;
   private final ServerContext ctx;
@@ -208,7 +207,7 @@ final class Accounts {
       if (!s.regionMatches(true, 0, "mailto:", 0, 7)) {
         throw DomainError.of(ErrorKind.UNSUPPORTED_CONTACT, "only mailto: contacts are supported, not " + s);
       }
-      if (!MAILTO.matcher(s).matches() || s.contains(",") || s.contains("?")) {
+      if (!s.startsWith("mailto:") || !Identifier.isEmailAddress(s.substring(7)) || s.contains(",") || s.contains("?")) {
         throw DomainError.of(ErrorKind.INVALID_CONTACT, s + " is not a single e-mail address (mailto:name@domain)");
       }
       list.add(s);

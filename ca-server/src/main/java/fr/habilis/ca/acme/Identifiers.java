@@ -19,9 +19,6 @@ import java.util.regex.Pattern;
  */
 final class Identifiers {
   static final int MAX = 100;
-  private static final Pattern DNS = Pattern.compile(
-      "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}");
   private static final Pattern STRUCTURE = Pattern.compile("[0-4][0-9A-Z]{8,16}");
 
   private Identifiers() {}
@@ -60,13 +57,13 @@ final class Identifiers {
         String v = value.toLowerCase(Locale.ROOT);
         if (v.startsWith("*.")) throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, v + ": wildcard certificates are not issued; name each server");
         if (v.endsWith(".")) v = v.substring(0, v.length() - 1);
-        if (!DNS.matcher(v).matches()) throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not a DNS name in A-label form");
+        if (!Identifier.isDnsName(v)) throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not a DNS name in A-label form");
         return new Identifier(type, v);
       }
       case Identifier.EMAIL -> {
         int at = value.lastIndexOf('@');
         String domain = at < 0 ? "" : value.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (at < 1 || !LOCAL.matcher(value.substring(0, at)).matches() || !DNS.matcher(domain).matches()) {
+        if (!Identifier.isEmailAddress(value)) {
           throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not an e-mail address (RFC 8823)");
         }
         return new Identifier(type, value.substring(0, at) + "@" + domain);

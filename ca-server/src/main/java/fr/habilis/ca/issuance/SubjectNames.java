@@ -1,10 +1,9 @@
 package fr.habilis.ca.issuance;
 
+import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -23,9 +22,6 @@ public final class SubjectNames {
   private static final int UB_O = 64;
   private static final int UB_OU = 64;
   private static final int UB_ST = 128;
-  // LDH labels in A-label form: rfc822Name and dNSName are IA5String (RFC 5280 §4.2.1.6).
-  private static final Pattern DNS = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(.+)");
 
   private SubjectNames() {}
 
@@ -64,11 +60,11 @@ public final class SubjectNames {
       throw new IllegalArgumentException(profile.name() + (email ? " needs at least one e-mail address" : " takes no e-mail address"));
     }
     for (String d : dnsNames) {
-      if (!DNS.matcher(d).matches()) throw new IllegalArgumentException("not a lowercase A-label DNS name: " + d);
+      // LDH labels in A-label form: rfc822Name and dNSName are IA5String (RFC 5280 §4.2.1.6).
+      if (!Identifier.isDnsName(d)) throw new IllegalArgumentException("not a lowercase A-label DNS name: " + d);
     }
     for (String e : emails) {
-      var m = EMAIL.matcher(e);
-      if (!m.matches() || !DNS.matcher(m.group(1).toLowerCase(Locale.ROOT)).matches()) {
+      if (!Identifier.isEmailAddress(e)) {
         throw new IllegalArgumentException("not an ASCII e-mail address: " + e);
       }
     }

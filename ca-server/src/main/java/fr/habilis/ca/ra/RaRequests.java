@@ -1,5 +1,6 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.registry.Identifier;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Departments;
@@ -25,9 +26,6 @@ import java.util.regex.Pattern;
  */
 final class RaRequests {
   static final Pattern CARD = Pattern.compile("[0-9]{10}");
-  static final Pattern DNS = Pattern.compile(
-      "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
   private static final Pattern PHONE = Pattern.compile("\\+?[0-9 .()-]{6,32}");
 
   private final List<FieldError> errors = new ArrayList<>();
@@ -226,7 +224,7 @@ final class RaRequests {
     if (d == null) return null;
     d = d.toLowerCase(Locale.ROOT);
     if (d.startsWith("@")) d = d.substring(1);
-    if (!DNS.matcher(d).matches()) {
+    if (!Identifier.isDnsName(d)) {
       error(path, "not a domain name (lowercase letters, digits and hyphens, at least two labels)");
       return null;
     }
@@ -244,7 +242,7 @@ final class RaRequests {
 
   private String email(JsonObject o, String name, String path, boolean required) {
     String e = text(o, name, path, 254, required);
-    if (e != null && !EMAIL.matcher(e).matches()) {
+    if (e != null && !Identifier.isEmailAddress(e)) {
       error(path, "not an e-mail address");
       return null;
     }
