@@ -90,10 +90,6 @@ public final class Finalizer {
     this.renewal = renewal;
   }
 
-  public boolean replacesSupported() {
-    return renewal != null;
-  }
-
   public Future<FinalizeOutcome> finalize(Request r, Transactions tx) {
     Instant now = ctx.clock().instant();
     return tx.tx(c -> decide(c, r, now)).compose(decided -> {

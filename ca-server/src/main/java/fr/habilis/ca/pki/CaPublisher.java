@@ -3,7 +3,6 @@ package fr.habilis.ca.pki;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
@@ -64,9 +63,5 @@ public final class CaPublisher {
           .end(body);
     });
     fr.habilis.ca.web.MethodNotAllowed.after(httpRouter, "GET, HEAD", problems, "/certs/:file");
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

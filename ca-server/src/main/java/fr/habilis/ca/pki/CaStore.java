@@ -20,8 +20,6 @@ import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Loads the CA hierarchy from its PKCS#12 keystore, generating it on the first start of a test
@@ -135,10 +133,5 @@ public final class CaStore {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
-  }
-
-  /** All CA certificates by id, for publication: root, org, pro. */
-  public static List<String> ids() {
-    return new ArrayList<>(List.of(CaHierarchy.ROOT, CaHierarchy.ORG, CaHierarchy.PRO));
   }
 }
