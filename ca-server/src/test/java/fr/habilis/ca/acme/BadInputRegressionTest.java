@@ -90,6 +90,27 @@ class BadInputRegressionTest {
   }
 
   @Test
+  void aStructureNameTooLongForTheSubjectIsRejectedIdentifierNotBadCsr() throws Exception {
+    // Issue 15, one finalize path: the RA accepts names of up to 200 characters, a subject's O
+    // holds 64 (RFC 5280 A.1). The client's CSR is fine; the RA's record must be corrected.
+    String name = "CENTRE HOSPITALIER INTERCOMMUNAL DES DEUX RIVES ET DU PLATEAU DE SACLAY";
+    assertTrue(name.length() > 64);
+    RaFixture.Credential longName = ra.habilitate("18751275100038", "0123456788", RaFixture.servSsl("long-name.test"), name);
+    RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
+    RawAcmeClient.expect(c.register(ra.newCredential(longName.cardNumber(), longName.nationalId())), 201, "newAccount");
+    HttpResponse<String> order = c.post(c.url("newOrder"), AcmeProtocolTest.order("www.long-name.test"), false);
+    RawAcmeClient.expect(order, 201, "newOrder");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    String finalizeUrl = new JsonObject(order.body()).getString("finalize");
+    JsonObject p = AcmeProtocolTest.problem(c.post(finalizeUrl,
+        RawAcmeClient.csrPayload(AcmeProtocolTest.csr(g.generateKeyPair(), "www.long-name.test")), false), 403, "rejectedIdentifier");
+    assertTrue(p.getString("detail").contains("RA must correct"), p.encode());
+    assertEquals("ready", new JsonObject(c.post(order.headers().firstValue("Location").orElseThrow(), "", false).body())
+        .getString("status"));
+  }
+
+  @Test
   void aCsrWhoseSubjectRdnIsNotASequenceIsBadCsr() throws Exception {
     // Found by MalformedInputFuzzTest: the CN's AttributeTypeAndValue re-tagged [0] parsed as a
     // CSR, then failed where finalize read the subject (500).

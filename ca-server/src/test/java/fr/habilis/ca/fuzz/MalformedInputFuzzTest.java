@@ -252,7 +252,7 @@ class MalformedInputFuzzTest {
     int issued = 0;
     List<String> orders = new ArrayList<>();
     String finalize = null;
-    for (int i = 0; i < 500 * SCALE; i++) {
+    for (int i = 0; i < 300 * SCALE; i++) {
       if (finalize == null) {
         HttpResponse<String> o = acme.post(acme.url("newOrder"), orderPayload(name).encode(), false);
         RawAcmeClient.expect(o, 201, "newOrder");
