@@ -2,6 +2,7 @@ package fr.habilis.ca.acme;
 
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.registry.Professional;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,7 +24,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The finalize rules on a CSR's names: they must be exactly the order's identifiers; the CN is
- * the service applicatif (ORG, S/MIME), the person (PRO) or the first FQDN (SERV_SSL); INSi
+ * the service applicatif (ORG, S/MIME) or the first FQDN (SERV_SSL); for PRO the CSR's CN, if
+ * any, is returned as is, to be compared with the registry's (see {@link #personCommonName}); INSi
  * accepts only {@code INSI-AUTO} and {@code INSI-MANU}. Everything else in the subject is ignored:
  * O, OU, ST and C come from the registry.
  */
@@ -72,8 +74,12 @@ final class CsrNames {
         subjectCn = orderDns.stream().filter(d -> d.length() <= 64).findFirst().orElseThrow(() ->
             AcmeProblems.badCsr("no name of the order fits in a 64-character CN"));
       }
+    } else if (profile.commonName() == Profile.CommonName.PERSON) {
+      // The professional's CN comes from the registry; the CSR's, if any, is compared with it
+      // once the decision has found the professional (Orders.issuanceRequest).
+      subjectCn = cn;
     } else {
-      String what = profile.commonName() == Profile.CommonName.PERSON ? "the holder's name" : "the service applicatif";
+      String what = "the service applicatif";
       if (cn == null) throw AcmeProblems.badCsr(profile.name() + " needs a CN in the CSR: " + what);
       if (!PRINTABLE.matcher(cn).matches()) {
         throw AcmeProblems.badCsr("the CN (" + what + ") must be 1 to 64 printable characters (letters, digits, space and '()+,-./:=?)");
@@ -84,6 +90,20 @@ final class CsrNames {
       subjectCn = cn;
     }
     return new Names(subjectCn, List.copyOf(orderDns), List.copyOf(orderEmails));
+  }
+
+  /**
+   * The CN of a PRO certificate: the professional as the RA recorded them. A CSR without CN gets
+   * it; a CSR naming someone else (or the same person spelled otherwise) is refused rather than
+   * silently corrected, so a client mixing up two people learns it before anything is signed.
+   */
+  static String personCommonName(String csrCn, Professional professional) {
+    String expected = professional.commonName();
+    if (csrCn != null && !Professional.nfc(csrCn).equals(expected)) {
+      throw AcmeProblems.badCsr("the CN of a PRO certificate is the professional as the RA recorded them: "
+          + expected + ", not " + csrCn + "; send this CN or none");
+    }
+    return expected;
   }
 
   private static String commonName(PKCS10CertificationRequest csr) {

@@ -3,6 +3,7 @@ package fr.habilis.ca.ra;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.Offer;
+import fr.habilis.ca.registry.Professional;
 import fr.habilis.ca.registry.RegistryService.IssuedCredential;
 import fr.habilis.ca.registry.Structure;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +41,12 @@ final class RaJson {
     return new JsonObject().put("cardNumber", a.cardNumber()).put("cardType", a.cardType().name())
         .put("lastName", a.lastName()).put("firstName", a.firstName()).put("email", a.email()).put("phone", a.phone())
         .put("language", a.language() == null ? "fr" : a.language().code());
+  }
+
+  static JsonObject professional(Professional p) {
+    return new JsonObject().put("nationalId", p.nationalId()).put("idType", p.idKind().name()).put("idValue", p.idValue())
+        .put("lastName", p.lastName()).put("firstName", p.firstName()).put("email", p.email())
+        .put("commonName", p.commonName());
   }
 
   static JsonObject offer(Offer o) {

@@ -6,6 +6,7 @@ import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.IdType;
 import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
+import fr.habilis.ca.registry.Professional;
 import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryErrors.FieldError;
 import fr.habilis.ca.registry.RegistryService.NewHabilitation;
@@ -123,6 +124,33 @@ final class RaRequests {
     return a;
   }
 
+  /**
+   * A professional under a PRO offer: {@code idType} RPPS or ADELI, {@code idValue}, {@code lastName},
+   * {@code firstName} (letters with accents, stored in NFC), {@code email}.
+   */
+  static Professional professional(JsonObject body) {
+    RaRequests r = new RaRequests();
+    Professional.IdKind kind = r.enumField(body, "idType", Professional.IdKind.class, "idType");
+    String value = r.text(body, "idValue", "idValue", 11, true);
+    if (kind != null && value != null) {
+      value = value.toUpperCase(Locale.ROOT);
+      Professional.idProblem(kind, value).ifPresent(p -> r.error("idValue", p));
+    }
+    String last = r.personName(body, "lastName");
+    String first = r.personName(body, "firstName");
+    String email = r.email(body, "email", "email", true);
+    r.failIfInvalid();
+    return new Professional(0, kind, value, last, first, Professional.normaliseEmail(email));
+  }
+
+  /** A national professional identifier in a path: 8 + RPPS or 0 + ADELI. */
+  static String professionalPath(String nationalId) {
+    if (nationalId == null || !nationalId.matches("8[0-9]{11}|0(?:[0-9]{2}|2A|2B)[0-9]{7}")) {
+      throw RegistryErrors.invalid("nationalId", "a national professional identifier is 8 + the RPPS number or 0 + the ADELI number");
+    }
+    return nationalId;
+  }
+
   static String reason(JsonObject body) {
     RaRequests r = new RaRequests();
     String reason = r.text(body, "reason", "reason", 500, true);
@@ -219,6 +247,17 @@ final class RaRequests {
         return new Offer(kind, null, null, mail, !Boolean.FALSE.equals(restricted));
       }
     }
+  }
+
+  private String personName(JsonObject o, String name) {
+    String v = Professional.nfc(text(o, name, name, 100, true));
+    if (v == null) return null;
+    var problem = Professional.nameProblem(v);
+    if (problem.isPresent()) {
+      error(name, problem.get());
+      return null;
+    }
+    return v;
   }
 
   private String domain(JsonObject o, String name, String path) {

@@ -29,6 +29,7 @@ public final class RegistryService {
   private final ServerContext ctx;
   private final RegistryRepository repo = new RegistryRepository();
   private final EabRepository eab = new EabRepository();
+  private final ProfessionalRepository professionals = new ProfessionalRepository();
   private final Notices notices;
 
   public RegistryService(ServerContext ctx) {
@@ -234,6 +235,70 @@ public final class RegistryService {
     });
   }
 
+  /**
+   * Records a professional under a RECEIVED or ACTIVE habilitation with a PRO offer whose mail
+   * domain covers their address. {@code p.habilitationId()} is ignored (the reference says which).
+   * Fails with 400 for an address outside the PRO scope or a CN longer than 64 characters (the
+   * certificate could never be issued), 409 for a habilitation without PRO offer or a person
+   * already recorded (same identifier or same address).
+   */
+  public Future<Professional> addProfessional(String reference, Professional p, String actor) {
+    return ctx.db().tx(c -> {
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      h = find(c, reference);
+      if (h.status() != Status.ACTIVE && h.status() != Status.RECEIVED) {
+        throw RegistryErrors.conflict("habilitation " + reference + " is " + h.status()
+            + ": professionals can be recorded under a RECEIVED or ACTIVE habilitation only");
+      }
+      List<Offer> pro = h.offers().stream().filter(o -> o.kind() == Offer.Kind.PRO).toList();
+      if (pro.isEmpty()) throw RegistryErrors.conflict("habilitation " + reference + " has no PRO offer");
+      List<RegistryErrors.FieldError> errors = new ArrayList<>();
+      if (pro.stream().noneMatch(o -> o.coversEmail(p.email()))) {
+        errors.add(new RegistryErrors.FieldError("email", p.email() + " is outside the PRO offer ("
+            + String.join("; ", pro.stream().map(Offer::describe).toList()) + ")"));
+      }
+      String cn = p.commonName();
+      if (cn.length() > Professional.CN_MAX) {
+        errors.add(new RegistryErrors.FieldError("lastName", "the certificate's CN " + cn + " would be " + cn.length()
+            + " characters; a CN holds " + Professional.CN_MAX + " (RFC 5280 ub-common-name): record the names as used"
+            + " in practice (e.g. one given name)"));
+      }
+      if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+      for (Professional known : professionals.of(c, h.id())) {
+        if (known.nationalId().equals(p.nationalId())) {
+          throw RegistryErrors.conflict(p.nationalId() + " is already recorded under " + reference);
+        }
+        if (known.email().equals(p.email())) {
+          throw RegistryErrors.conflict(p.email() + " is already the address of " + known.nationalId() + " under " + reference);
+        }
+      }
+      Professional stored = new Professional(h.id(), p.idKind(), p.idValue(), p.lastName(), p.firstName(), p.email());
+      professionals.insert(c, stored, now());
+      ctx.audit().append(c, actor, "habilitation.professional.added", reference, new JsonObject()
+          .put("nationalId", stored.nationalId()).put("commonName", cn).put("email", stored.email()).encode());
+      return stored;
+    });
+  }
+
+  public Future<List<Professional>> professionals(String reference) {
+    return ctx.db().tx(c -> professionals.of(c, find(c, reference).id()));
+  }
+
+  /** The professional is no longer covered: the next PRO order or finalize for them is refused. */
+  public Future<Professional> removeProfessional(String reference, String nationalId, String actor) {
+    return ctx.db().tx(c -> {
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      Professional p = professionals.of(c, h.id()).stream().filter(x -> x.nationalId().equals(nationalId)).findFirst()
+          .orElseThrow(() -> RegistryErrors.notFound("no professional " + nationalId + " under " + reference));
+      professionals.delete(c, h.id(), p.idKind(), p.idValue());
+      ctx.audit().append(c, actor, "habilitation.professional.removed", reference, new JsonObject()
+          .put("nationalId", nationalId).encode());
+      return p;
+    });
+  }
+
   /** A fresh credential for an administrator named on at least one active habilitation. */
   public Future<IssuedCredential> newCredential(String cardNumber, String actor) {
     return ctx.db().tx(c -> {
@@ -294,8 +359,10 @@ public final class RegistryService {
     for (Habilitation h : habs.values()) {
       if (!structures.containsKey(h.structureId())) repo.findStructure(c, h.structureId()).ifPresent(s -> structures.put(s.nationalId(), s));
     }
+    Map<Long, List<Professional>> pros = Offer.Kind.valueOf(profile.offer()) == Offer.Kind.PRO
+        ? professionals.of(c, habs.keySet()) : Map.of();
     return HabilitationDecision.decide(adminId, profile, ids,
-        new RegistrySnapshot(ctx.config().environment(), structures, List.copyOf(habs.values())));
+        new RegistrySnapshot(ctx.config().environment(), structures, List.copyOf(habs.values()), pros));
   }
 
   public Optional<EabCredential> credential(Connection c, String kid) throws SQLException {
