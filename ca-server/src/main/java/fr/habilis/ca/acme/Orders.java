@@ -254,7 +254,7 @@ final class Orders {
     String card = registry.administrator(c, adminId).map(Administrator::cardNumber).orElse(null);
     String cn = allow.professional() == null ? names.commonName()
         : CsrNames.personCommonName(names.commonName(), allow.professional());
-    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
+    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().certificateName(),
         allow.structure().departmentLabel(), allow.structure().nationalId(), cn),
         names.dnsNames(), names.emails(), card, o.accountId(), o.id());
   }

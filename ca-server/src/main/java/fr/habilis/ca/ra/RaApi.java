@@ -66,6 +66,9 @@ public final class RaApi {
         })));
     router.get("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
         registry.structure(rc.pathParam("nationalId")).map(RaJson::structure)));
+    router.patch("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
+        registry.setCertificateName(rc.pathParam("nationalId"), RaRequests.certificateName(body(rc)), ACTOR)
+            .map(RaJson::structure)));
 
     router.post("/ra/v1/habilitations").handler(rc -> reply(rc, 201,
         registry.createHabilitation(RaRequests.habilitation(body(rc)), ACTOR).map(h -> {

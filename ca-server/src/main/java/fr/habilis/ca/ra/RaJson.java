@@ -17,7 +17,8 @@ final class RaJson {
 
   static JsonObject structure(Structure s) {
     return new JsonObject().put("nationalId", s.nationalId()).put("idType", s.idType().name())
-        .put("idValue", s.idValue()).put("name", s.name()).put("department", s.department())
+        .put("idValue", s.idValue()).put("name", s.name()).put("certificateName", s.certificateName())
+        .put("department", s.department())
         .put("departmentLabel", s.departmentLabel()).put("address", s.address()).put("environment", s.environment());
   }
 

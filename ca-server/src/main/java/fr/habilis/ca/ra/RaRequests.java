@@ -50,6 +50,13 @@ final class RaRequests {
       value = v;
     }
     String name = r.text(body, "name", "name", 200, true);
+    String certificateName = r.text(body, "certificateName", "certificateName", Structure.CERTIFICATE_NAME_MAX, false);
+    if (name != null && certificateName == null && name.length() > Structure.CERTIFICATE_NAME_MAX
+        && !body.containsKey("certificateName")) {
+      // Refused here rather than at every finalize: a certificate's O holds 64 characters.
+      r.error("certificateName", "is required when the name is longer than " + Structure.CERTIFICATE_NAME_MAX
+          + " characters (" + name.length() + "): the name the certificates carry in O (RFC 5280 ub-organization-name)");
+    }
     String department = r.text(body, "department", "department", 3, true);
     if (department != null) {
       department = department.toUpperCase(Locale.ROOT);
@@ -57,7 +64,19 @@ final class RaRequests {
     }
     String address = r.text(body, "address", "address", 400, false);
     r.failIfInvalid();
-    return new Structure(type.nationalId(value), type, value, name, department, address, environment);
+    return new Structure(type.nationalId(value), type, value, name, department, address, environment,
+        certificateName != null ? certificateName : name);
+  }
+
+  /** {@code PATCH /structures/{id}}: only {@code certificateName} can change (1–64 characters). */
+  static String certificateName(JsonObject body) {
+    RaRequests r = new RaRequests();
+    for (String k : body.fieldNames()) {
+      if (!k.equals("certificateName")) r.error(k, "cannot be changed; only certificateName can");
+    }
+    String name = r.text(body, "certificateName", "certificateName", Structure.CERTIFICATE_NAME_MAX, true);
+    r.failIfInvalid();
+    return name;
   }
 
   static NewHabilitation habilitation(JsonObject body) {

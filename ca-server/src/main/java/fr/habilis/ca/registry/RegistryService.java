@@ -67,6 +67,17 @@ public final class RegistryService {
     });
   }
 
+  /** Gives a structure the name its certificates carry in O (≤ 64 characters, already validated). */
+  public Future<Structure> setCertificateName(String nationalId, String certificateName, String actor) {
+    return ctx.db().tx(c -> {
+      Structure s = repo.findStructure(c, nationalId).orElseThrow(() -> RegistryErrors.notFound("no structure " + nationalId));
+      repo.setCertificateName(c, nationalId, certificateName);
+      ctx.audit().append(c, actor, "structure.certificate-name", nationalId, new JsonObject()
+          .put("from", s.certificateName()).put("to", certificateName).encode());
+      return repo.findStructure(c, nationalId).orElseThrow();
+    });
+  }
+
   public Future<Structure> structure(String nationalId) {
     return ctx.db().tx(c -> repo.findStructure(c, nationalId)
         .orElseThrow(() -> RegistryErrors.notFound("no structure " + nationalId)));
@@ -131,6 +142,13 @@ public final class RegistryService {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
+      Structure structure = repo.findStructure(c, h.structureId()).orElseThrow();
+      if (structure.certificateName() == null) {
+        // Approving it would give administrators a habilitation whose every finalize fails.
+        throw RegistryErrors.conflict("structure " + structure.nationalId() + " has no certificate name: its legal name is "
+            + structure.name().length() + " characters, a certificate's O holds " + Structure.CERTIFICATE_NAME_MAX
+            + "; give one with PATCH /structures/" + structure.nationalId() + " {\"certificateName\": …} first");
+      }
       transition(c, h, Status.RECEIVED, Status.ACTIVE, null, now);
       List<IssuedCredential> creds = new ArrayList<>();
       for (Administrator a : h.administrators()) {
