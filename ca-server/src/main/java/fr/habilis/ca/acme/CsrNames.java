@@ -69,11 +69,12 @@ final class CsrNames {
     }
     String subjectCn;
     if (fqdnCn) {
+      // The CSR's CN (one of the order's names, as certbot and acme4j write the first requested
+      // name), else the order's first DNS name. A name too long for a CN (64, RFC 5280
+      // ub-common-name) leaves the certificate without CN, never with another name: the CA/B
+      // Forum BR make the CN optional and TLS clients match only the dNSNames (RFC 6125 §6.4.4).
       subjectCn = cn != null ? cn.toLowerCase(Locale.ROOT) : orderDns.get(0);
-      if (subjectCn.length() > 64) {
-        subjectCn = orderDns.stream().filter(d -> d.length() <= 64).findFirst().orElseThrow(() ->
-            AcmeProblems.badCsr("no name of the order fits in a 64-character CN"));
-      }
+      if (subjectCn.length() > 64) subjectCn = null;
     } else if (profile.commonName() == Profile.CommonName.PERSON) {
       // The professional's CN comes from the registry; the CSR's, if any, is compared with it
       // once the decision has found the professional (Orders.issuanceRequest).
