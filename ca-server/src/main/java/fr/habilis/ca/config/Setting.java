@@ -46,7 +46,7 @@ public enum Setting {
   // --- issuance
   POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
   CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
-  CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION),
+  CERTIFICATE_VALIDITY("certificateValidity", "P3Y", Kind.LIFETIME),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
   // --- acme
@@ -99,7 +99,7 @@ public enum Setting {
   TEST_STOP_AFTER_PROCESSING("testStopAfterProcessing", "false", Kind.BOOLEAN);
 
   /** How a value is checked. */
-  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST }
+  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST, LIFETIME }
 
   private final String key;
   private final String defaultValue;
@@ -153,6 +153,18 @@ public enum Setting {
       list.add(d);
     }
     return list;
+  }
+
+  /**
+   * A certificate lifetime: calendar years, months, weeks and days ({@code P3Y}: three years, i.e.
+   * the same date three years later, 1096 days when a 29 February falls inside), or an exact
+   * duration ({@code PT10S}, {@code 10m}, as {@link #parseDuration}) for short test lifetimes.
+   * Applied in UTC: {@code notBefore.atOffset(UTC).plus(lifetime)}.
+   */
+  public static java.time.temporal.TemporalAmount parseLifetime(String value) {
+    String v = value.trim().toUpperCase(Locale.ROOT);
+    if (v.matches("P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?") && v.length() > 1) return java.time.Period.parse(v);
+    return parseDuration(value);
   }
 
   static Duration parseDuration(String value) {

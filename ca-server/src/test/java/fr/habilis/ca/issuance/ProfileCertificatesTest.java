@@ -128,7 +128,8 @@ class ProfileCertificatesTest {
     assertEquals(3, issued.chain().size(), "leaf, issuing CA, root");
     assertEquals(ca.issuing(profile.caId()).certificate(), issued.chain().get(1));
     assertEquals(-1, leaf.getBasicConstraints());
-    assertEquals(Duration.ofDays(1095), Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()));
+    assertEquals(leaf.getNotBefore().toInstant().atOffset(java.time.ZoneOffset.UTC).plusYears(3).toInstant(),
+        leaf.getNotAfter().toInstant(), "three calendar years");
     assertEquals("SHA384withECDSA", leaf.getSigAlgName(), "P-384 issuing key signs with SHA-384");
     assertTrue(leaf.getCriticalExtensionOIDs().containsAll(Set.of("2.5.29.15", "2.5.29.19")));
     assertEquals(profile.extendedKeyUsage().stream().map(e -> switch (e) {
