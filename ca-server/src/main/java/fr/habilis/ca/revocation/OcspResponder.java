@@ -1,5 +1,6 @@
 package fr.habilis.ca.revocation;
 
+import fr.habilis.ca.web.HttpDates;
 import static fr.habilis.ca.store.Sql.instant;
 
 import fr.habilis.ca.ServerContext;
@@ -17,8 +18,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -49,7 +48,6 @@ public final class OcspResponder {
   static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
   static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
   static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Map<ASN1ObjectIdentifier, String> HASHES = Map.of(
       OIWObjectIdentifiers.idSHA1, "SHA-1", NISTObjectIdentifiers.id_sha256, "SHA-256");
 
@@ -249,7 +247,7 @@ public final class OcspResponder {
     Instant thisUpdate = Instant.ofEpochSecond(now.getEpochSecond());
     Instant nextUpdate = thisUpdate.plus(validity);
     String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
-    Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HTTP_DATE.format(thisUpdate), HTTP_DATE.format(nextUpdate),
+    Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HttpDates.format(thisUpdate), HttpDates.format(nextUpdate),
         caId, SerialNumbers.toHex(id.getSerialNumber()), id.getHashAlgOID());
     if (byCertificate.size() >= maxEntries) {
       // Bounded memory: start over rather than track recency on the hot path.

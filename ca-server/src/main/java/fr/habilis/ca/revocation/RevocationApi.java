@@ -1,6 +1,7 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.web.HttpDates;
 import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
@@ -11,8 +12,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 public final class RevocationApi {
   private static final CharSequence OCSP_TYPE = HttpHeaders.createOptimized("application/ocsp-response");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Pattern CRL_FILE = Pattern.compile("([a-z]+)\\.crl");
   private static final int MAX_OCSP_REQUEST = 8 * 1024;
   private final ServerContext ctx;
@@ -120,8 +118,8 @@ public final class RevocationApi {
       long maxAge = Math.max(0, Math.min(p.nextUpdate().toEpochMilli() - ctx.clock().millis(), 300_000) / 1000);
       r.putHeader(HttpHeaders.CONTENT_TYPE, "application/pkix-crl")
           .putHeader(HttpHeaders.ETAG, p.etag())
-          .putHeader(HttpHeaders.LAST_MODIFIED, HTTP_DATE.format(p.thisUpdate()))
-          .putHeader(HttpHeaders.EXPIRES, HTTP_DATE.format(p.nextUpdate()))
+          .putHeader(HttpHeaders.LAST_MODIFIED, HttpDates.format(p.thisUpdate()))
+          .putHeader(HttpHeaders.EXPIRES, HttpDates.format(p.nextUpdate()))
           // Short max-age: a revocation reaches the CRL within seconds, caches should look again soon.
           .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=" + maxAge + ", public, no-transform, must-revalidate");
       if (p.etag().equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
