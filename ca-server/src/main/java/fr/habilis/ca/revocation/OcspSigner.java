@@ -6,7 +6,6 @@ import java.security.PrivateKey;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -18,6 +17,8 @@ import org.bouncycastle.cert.ocsp.CertificateStatus;
 import org.bouncycastle.cert.ocsp.OCSPRespBuilder;
 import org.bouncycastle.cert.ocsp.RespID;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
+import org.bouncycastle.asn1.ocsp.RevokedInfo;
+import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.cert.ocsp.UnknownStatus;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -53,6 +54,16 @@ final class OcspSigner {
     });
   }
 
+  /**
+   * RevokedInfo with the reason, or without one for unspecified (0): RFC 5280 §5.3.1 says the CRL
+   * entry SHOULD then carry no reason code, and both channels must say the same thing.
+   */
+  private static RevokedStatus revoked(OcspResponder.Status s) {
+    Date at = Date.from(s.revokedAt());
+    return s.reason() == 0 ? new RevokedStatus(new RevokedInfo(new ASN1GeneralizedTime(at), null))
+        : new RevokedStatus(at, s.reason());
+  }
+
   /** A complete, DER-encoded OCSPResponse (status successful) for these certificates. */
   byte[] sign(List<CertificateID> ids, List<OcspResponder.Status> statuses, Extension nonce, Instant now, Instant nextUpdate)
       throws Exception {
@@ -61,7 +72,7 @@ final class OcspSigner {
     for (int i = 0; i < ids.size(); i++) {
       OcspResponder.Status s = statuses.get(i);
       CertificateStatus status = !s.known() ? new UnknownStatus()
-          : s.revoked() ? new RevokedStatus(Date.from(s.revokedAt()), s.reason() == 0 ? CRLReason.unspecified : s.reason())
+          : s.revoked() ? revoked(s)
           : CertificateStatus.GOOD;
       b.addResponse(ids.get(i), status, thisUpdate, s.known() ? Date.from(nextUpdate) : null, null);
     }

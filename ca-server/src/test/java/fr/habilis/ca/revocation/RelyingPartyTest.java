@@ -158,7 +158,10 @@ class RelyingPartyTest {
     // Revocation replaces the cached response at once.
     revokeByRa(cert, "unspecified");
     BasicOCSPResp after = (BasicOCSPResp) new OCSPResp(fx.ocspPost(request).body()).getResponseObject();
-    assertTrue(after.getResponses()[0].getCertStatus() instanceof RevokedStatus);
+    RevokedStatus revoked = (RevokedStatus) after.getResponses()[0].getCertStatus();
+    // No reason given: no revocationReason in OCSP, as the CRL entry has no reason code (RFC 5280 §5.3.1).
+    assertTrue(!revoked.hasRevocationReason(), "unspecified is omitted in OCSP");
+    assertNull(awaitCrlListing(cert).getRevokedCertificate(cert.certificate()).getRevocationReason(), "and in the CRL");
   }
 
   @Test
