@@ -45,7 +45,8 @@ public enum Setting {
   PRO_CA_NAME("proCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS PERSONNES", Kind.STRING),
   // --- issuance
   POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
-  CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
+  // Unset: <public HTTP URL>/pc, a page this server serves (Endpoints.cpsUrl, pki/PolicyPage).
+  CPS_URL("cpsUrl", null, Kind.URL),
   CERTIFICATE_VALIDITY("certificateValidity", "P3Y", Kind.LIFETIME),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),

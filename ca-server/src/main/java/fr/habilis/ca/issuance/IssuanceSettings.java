@@ -16,7 +16,8 @@ public record IssuanceSettings(String policyOid, String cpsUrl, boolean producti
   public static IssuanceSettings from(HabilisConfig config, Endpoints endpoints) {
     return new IssuanceSettings(
         config.get(Setting.POLICY_OID),
-        config.get(Setting.CPS_URL),
+        // A fixed default was a dead link in every certificate; this server serves the derived one.
+        config.isSet(Setting.CPS_URL) ? config.get(Setting.CPS_URL) : endpoints.cpsUrl(),
         config.isProduction(),
         config.getLifetime(Setting.CERTIFICATE_VALIDITY),
         endpoints);

@@ -98,7 +98,7 @@ class ProfileCertificatesTest {
     String text = OpenSsl.run("x509", "-in", leafPem.toString(), "-text", "-noout", "-certopt", "ext_parse").output();
     assertContains(text, "X509v3 Basic Constraints: critical", "CA:FALSE", "X509v3 Key Usage: critical",
         "X509v3 Extended Key Usage:", "X509v3 Certificate Policies:", "Policy: 1.2.250.1.213.1.7.2.1.1.1.1",
-        "CPS: http://localhost/habilis/pc", "X509v3 Authority Key Identifier:", "X509v3 Subject Key Identifier:",
+        "CPS: http://localhost:8080/pc", "X509v3 Authority Key Identifier:", "X509v3 Subject Key Identifier:",
         "X509v3 CRL Distribution Points:", "URI:http://localhost:8080/crl/" + profile.caId() + ".crl",
         "OCSP - URI:http://localhost:8080/ocsp", "CA Issuers - URI:http://localhost:8080/certs/" + profile.caId() + ".der",
         "Subject: C = FR, ST = Paris (75), O = CLINIQUE DE TEST, OU = 1750000000, CN = ");
