@@ -106,7 +106,7 @@ public final class HierarchyGenerator {
     if (selfSigned) {
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(publicKey));
     } else {
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerCert));
+      b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(issuerCert));
       b.addExtension(Extension.certificatePolicies, false,
           new CertificatePolicies(new PolicyInformation(new ASN1ObjectIdentifier("2.5.29.32.0"))));
       b.addExtension(Extension.cRLDistributionPoints, false, crlDistPoint(endpoints.crlUrl(CaHierarchy.ROOT)));
@@ -127,7 +127,7 @@ public final class HierarchyGenerator {
     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
     b.addExtension(OCSP_NOCHECK, false, DERNull.INSTANCE);
     b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
-    b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+    b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(ca));
     b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
         new AccessDescription(X509ObjectIdentifiers.id_ad_caIssuers, uri(endpoints.caIssuersUrl(caId)))));
     return sign(b, caKey);
@@ -156,7 +156,7 @@ public final class HierarchyGenerator {
       for (String ip : ipAddresses) names.add(new GeneralName(GeneralName.iPAddress, InetAddress.getByName(ip).getHostAddress()));
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(ca.certificate()));
       return new TlsIdentity(keys.getPrivate(), List.of(sign(b, ca.privateKey()), ca.certificate()));
     } catch (GeneralSecurityException e) {
       throw e;
