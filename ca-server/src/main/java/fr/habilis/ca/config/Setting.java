@@ -76,6 +76,11 @@ public enum Setting {
   CRL_REGENERATE_EVERY("crlRegenerateEvery", "PT6H", Kind.DURATION),
   CRL_COALESCE_DELAY("crlCoalesceDelay", "PT2S", Kind.DURATION),
   OCSP_VALIDITY("ocspValidity", "P1D", Kind.DURATION),
+  // Responder certificates made by this server (test hierarchy, and renewals wherever it holds the
+  // issuing CA key): their lifetime, and how long before expiry they are renewed (at most a third
+  // of the lifetime before).
+  OCSP_SIGNER_VALIDITY("ocspSignerValidity", "P730D", Kind.DURATION),
+  OCSP_SIGNER_RENEW_BEFORE("ocspSignerRenewBefore", "P90D", Kind.DURATION),
   OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
   OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT),
   // --- notices by e-mail (protocol-spec/notices.md); without smtpHost they are kept, listed by the RA API

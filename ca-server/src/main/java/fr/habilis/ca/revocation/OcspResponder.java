@@ -54,7 +54,8 @@ public final class OcspResponder {
   private final ServerContext ctx;
   /** "hashOid/nameHash/keyHash" → CA id, for both accepted hash algorithms. */
   private final Map<String, String> issuers = new HashMap<>();
-  private final Map<String, OcspSigner> signers = new HashMap<>();
+  /** Per CA; replaced at once when the responder certificate is renewed ({@link #replaceSigner}). */
+  private final Map<String, OcspSigner> signers = new ConcurrentHashMap<>();
   private final Map<String, Cached> byCertificate = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, String> byRequest = new ConcurrentHashMap<>();
   private final int maxEntries;
@@ -240,12 +241,28 @@ public final class OcspResponder {
   }
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
-    return signers.get(caId).sign(ids, statuses, nonce, now, now.plus(validity));
+    OcspSigner signer = signers.get(caId);
+    return signer.sign(ids, statuses, nonce, now, signer.capped(now.plus(validity)));
+  }
+
+  /**
+   * Serves {@code renewed}'s responder (new key and certificate) from now on: the cached responses
+   * of that CA, signed by the previous responder, are dropped and signed again on demand.
+   */
+  public void replaceSigner(IssuingCa renewed) throws Exception {
+    signers.put(renewed.id(), new OcspSigner(renewed));
+    revocations.incrementAndGet(); // an answer being signed by the old responder does not enter the cache
+    byCertificate.values().removeIf(c -> c.caId().equals(renewed.id()));
+  }
+
+  /** The certificate of the responder currently signing for this CA. */
+  public java.security.cert.X509Certificate responderCertificate(String caId) {
+    return signers.get(caId).certificate();
   }
 
   private Cached cache(String caId, CertificateID id, byte[] der, Instant now) throws Exception {
     Instant thisUpdate = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant nextUpdate = thisUpdate.plus(validity);
+    Instant nextUpdate = signers.get(caId).capped(thisUpdate.plus(validity));
     String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
     Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HttpDates.format(thisUpdate), HttpDates.format(nextUpdate),
         caId, SerialNumbers.toHex(id.getSerialNumber()), id.getHashAlgOID());

@@ -35,8 +35,10 @@ final class OcspSigner {
   private final X509CertificateHolder[] chain;
   /** A ContentSigner is a stateful stream over a Signature: one per signing thread, reused. */
   private final ThreadLocal<ContentSigner> signers;
+  private final java.security.cert.X509Certificate certificate;
 
   OcspSigner(IssuingCa ca) throws Exception {
+    this.certificate = ca.ocspCertificate();
     this.responderId = new RespID(SubjectPublicKeyInfo.getInstance(ca.ocspCertificate().getPublicKey().getEncoded()),
         new JcaDigestCalculatorProviderBuilder().build().get(CertificateID.HASH_SHA1));
     this.chain = new X509CertificateHolder[] {new JcaX509CertificateHolder(ca.ocspCertificate())};
@@ -52,6 +54,17 @@ final class OcspSigner {
         throw new IllegalStateException(e);
       }
     });
+  }
+
+  /** The responder certificate this signer's responses carry. */
+  java.security.cert.X509Certificate certificate() {
+    return certificate;
+  }
+
+  /** A response must not outlive the certificate that signs it: nextUpdate is capped at its notAfter. */
+  Instant capped(Instant nextUpdate) {
+    Instant notAfter = certificate.getNotAfter().toInstant();
+    return nextUpdate.isAfter(notAfter) ? notAfter : nextUpdate;
   }
 
   /**

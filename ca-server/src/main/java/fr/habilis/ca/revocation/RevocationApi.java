@@ -8,6 +8,7 @@ import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -28,10 +29,12 @@ public final class RevocationApi {
   private final OcspResponder ocsp;
   private final CrlService crl;
   private final RevocationService service;
+  private final ResponderRenewal responders;
 
   public RevocationApi(ServerContext ctx) {
     this.ctx = ctx;
     this.ocsp = new OcspResponder(ctx);
+    this.responders = new ResponderRenewal(ctx, ocsp);
     this.crl = new CrlService(ctx);
     this.service = new RevocationService(ctx, ocsp, crl);
   }
@@ -42,7 +45,15 @@ public final class RevocationApi {
 
   public void mount(Router router) {
     crl.start();
+    responders.start();
     ctx.vertx().setPeriodic(5 * 60_000, id -> ocsp.refreshAging());
+    // A small status document until the server has a health/metrics endpoint (issue 17): the OCSP
+    // responders served now and when each will be renewed.
+    router.get("/status").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("environment", ctx.config().environment())
+            .put("ocspResponders", responders.status()).encode()));
+    MethodNotAllowed.after(router, "GET", "about:blank", "/status");
     ProblemHandler problems = new ProblemHandler(status -> new Problem("about:blank", status == 500 ? 500 : status,
         status == 413 ? "request too large" : "bad request"), null);
     router.route("/crl/*").failureHandler(problems);
