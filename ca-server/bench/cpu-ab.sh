@@ -5,7 +5,9 @@
 # credentials), warms it up at c=4 for WARMUP s (the JIT), then measures C (4) for DURATION (20) s;
 # IDLE=35 reproduces compare.sh's sequence instead (warm-up, the server idle for 35 s, a
 # measurement after 5 s). Runs alternate between the jars (A B A B ...) so that drift hits both.
-#   ca-server/bench/cpu-ab.sh A.jar B.jar      # ROUNDS=3 WARMUP=75 DURATION=20 C=4 IDLE=0
+#   ca-server/bench/cpu-ab.sh A.jar B.jar      # ROUNDS=3 WARMUP=120 DURATION=20 C=4 IDLE=0
+# (120 s: after 75 s the JIT still blurs a 2 ms difference on 2 shared cores; put the jar you
+# suspect first in half the runs, e.g. A B then B A, to cancel order effects)
 # Per run: the generator's RESULT line (server_cpu_ms_per_flow is from /proc of the server), then
 # the server's CPU over the same window by thread (JIT compiler threads apart: after 75-200 s of
 # warm-up they still take 0.4-3 ms per flow on 2 shared cores) and its bytes written per flow
@@ -19,7 +21,7 @@ if [ -z "${CPU_AB_NICED:-}" ] && [ "$(id -u)" = 0 ]; then exec env CPU_AB_NICED=
 NICE=${NICE:-0}  # lib.sh's nice for the server and the generator, relative to this script's
 HERE=$(cd "$(dirname "$0")" && pwd)
 ACME_GO=${ACME_GO:-/tmp/acme-go}
-ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-75}; DURATION=${DURATION:-20}; C=${C:-4}; IDLE=${IDLE:-0}
+ROUNDS=${ROUNDS:-3}; WARMUP=${WARMUP:-120}; DURATION=${DURATION:-20}; C=${C:-4}; IDLE=${IDLE:-0}
 WORK=${WORK:-$(mktemp -d "${TMPDIR:-/tmp}/cpu-ab.XXXXXX")}; MAXC=$C; DOMAIN=load.test; LOG=$WORK/cpu-ab.log
 GEN=$ACME_GO/target/acme-go
 [ -x "$GEN" ] || { echo "no generator at $GEN (copy /work/shared/bench/acme-go there and run ./build.sh)"; exit 1; }
