@@ -1,9 +1,12 @@
 package fr.habilis.ca.acme;
 
 import fr.habilis.ca.config.Endpoints;
+import java.util.regex.Pattern;
 
 /** The URLs of ACME resources; the kid of an account is its URL (RFC 8555 §6.2). */
 final class AcmeUrls {
+  // Compiled once: every signed request with a kid goes through accountId.
+  private static final Pattern ACCOUNT_ID = Pattern.compile("[1-9][0-9]{0,17}");
   private final String base;
   private final String https;
 
@@ -86,7 +89,7 @@ final class AcmeUrls {
     String id = kid.substring(prefix.length());
     // Exactly the URL the server gave out: digits only, no sign, no leading zero (…/acct/+1 and
     // …/acct/01 are not account 1).
-    if (!id.matches("[1-9][0-9]{0,17}")) return -1;
+    if (!ACCOUNT_ID.matcher(id).matches()) return -1;
     return Long.parseLong(id);
   }
 }
