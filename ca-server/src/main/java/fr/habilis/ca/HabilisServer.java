@@ -8,6 +8,7 @@ import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.DataDirectory;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.ProductionGuards;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.notify.Notifier;
@@ -74,6 +75,7 @@ public final class HabilisServer {
 
   public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
     try {
+      ProductionGuards.check(initial);
       probePort(initial, Setting.HTTP_PORT);
       probePort(initial, Setting.HTTPS_PORT);
     } catch (ConfigException e) {
@@ -171,9 +173,6 @@ public final class HabilisServer {
         : "http://" + initial.hostname() + ":" + httpPort;
     Endpoints httpOnly = new Endpoints(null, httpBase);
 
-    if (initial.isProduction() && !initial.isSet(Setting.KEYSTORE_PASSWORD)) {
-      throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
-    }
     Notifier.checkSettings(initial);
     // The database first: on an H2 file in use by another instance it fails here, before this
     // instance has written anything (secrets, CA material, published certificates).
