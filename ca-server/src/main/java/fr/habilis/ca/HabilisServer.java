@@ -11,6 +11,7 @@ import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.ProductionGuards;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.health.HealthApi;
 import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
@@ -59,6 +60,7 @@ public final class HabilisServer {
   private Notifier notifier;
   private OrderRecovery recovery;
   private AuditCheckpoints checkpoints;
+  private HealthApi health;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -87,6 +89,8 @@ public final class HabilisServer {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Router httpRouter = Router.router(vertx);
     Router httpsRouter = Router.router(vertx);
+    HealthApi health = new HealthApi();
+    health.mount(httpRouter); // live from the first accepted connection; ready once serving
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
     Clock clock = Clock.systemUTC();
 
@@ -111,10 +115,12 @@ public final class HabilisServer {
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
+                    server.health = health;
                     recovery.start();
                     return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
+                      health.serving(ctx);
                       return server;
                     }, false));
                   })
@@ -220,6 +226,7 @@ public final class HabilisServer {
         .put("raUrl", e.raUrl())
         .put("httpUrl", e.httpBase())
         .put("ocspUrl", e.ocspUrl())
+        .put("healthUrl", e.healthUrl())
         .put("httpsPort", https.port())
         .put("httpPort", http.port())
         .put("trustPem", trustPem.toString())
@@ -262,6 +269,7 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
+    if (health != null) health.stopping();
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
     return notices.compose(x -> recovering).compose(x -> https.close(vertx))
