@@ -32,6 +32,10 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.web.HttpProblems;
+import fr.habilis.ca.web.ProblemHandler;
+import fr.habilis.ca.web.RequestIds;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -89,6 +93,8 @@ public final class HabilisServer {
     int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
     Router httpRouter = Router.router(vertx);
     Router httpsRouter = Router.router(vertx);
+    RequestIds.install(httpRouter);
+    RequestIds.install(httpsRouter);
     HealthApi health = new HealthApi();
     health.mount(httpRouter); // live from the first accepted connection; ready once serving
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
@@ -166,10 +172,8 @@ public final class HabilisServer {
 
   /** Anything no module claimed: a problem document rather than the framework's HTML page. */
   private static void notFound(Router router) {
-    router.route().last().handler(rc -> rc.response().setStatusCode(404)
-        .putHeader("Content-Type", "application/problem+json")
-        .end(new JsonObject().put("type", "about:blank").put("title", "Not Found").put("status", 404)
-            .put("detail", "no resource at " + rc.request().path()).encode()));
+    ProblemHandler problems = new ProblemHandler(HttpProblems::toProblem, null);
+    router.route().last().handler(rc -> problems.send(rc, DomainError.notFound("no resource at " + rc.request().path())));
   }
 
   private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws Exception {

@@ -1,5 +1,9 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.store.AcmeStore;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.MACVerifier;
@@ -8,9 +12,7 @@ import com.nimbusds.jose.util.Base64URL;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.EabCredential;
-import fr.habilis.ca.registry.EabKeySealer;
 import fr.habilis.ca.registry.RegistryService;
-import fr.habilis.ca.web.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,14 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Accounts (RFC 8555 §7.3): creation bound to an administrator by an EAB credential, which is
  * consumed; contact updates, deactivation, the orders list and key rollover.
  */
 final class Accounts {
-  private static final Pattern MAILTO = Pattern.compile("mailto:[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
   private static final Set<String> EAB_ALGORITHMS = Set.of("HS256", "HS384", "HS512");
   private static final int PAGE = 50;
   private final ServerContext ctx;
@@ -53,29 +53,25 @@ final class Accounts {
       if (existing.isPresent()) {
         return AcmeApi.Reply.json(200, json(existing.get()), urls.account(existing.get().id()));
       }
-      if (onlyExisting) throw AcmeProblems.accountDoesNotExist("no account uses this key");
+      if (onlyExisting) throw DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account uses this key");
       if (eab == null) {
-        throw AcmeProblems.of("externalAccountRequired", 403, "an account must be bound to a habilitated administrator:"
+        throw DomainError.of(ErrorKind.EXTERNAL_ACCOUNT_REQUIRED, "an account must be bound to a habilitated administrator:"
             + " send externalAccountBinding with the EAB credential the RA gave you");
       }
       JWSObject binding = binding(eab, r.jws().jwk);
       String kid = binding.getHeader().getKeyID();
-      EabCredential cred;
+      // A key sealed under another CA secret (a database restored without its keystore) is UNAUTHORIZED.
+      EabCredential cred = registry.credential(c, kid)
+          .orElseThrow(() -> DomainError.unauthorized("unknown EAB key id " + kid));
+      if (cred.consumedAt() != null) throw DomainError.unauthorized("EAB credential " + kid + " has already bound an account");
+      if (!cred.expiresAt().isAfter(ctx.clock().instant())) throw DomainError.unauthorized("EAB credential " + kid + " has expired");
       try {
-        cred = registry.credential(c, kid).orElseThrow(() -> AcmeProblems.unauthorized("unknown EAB key id " + kid));
-      } catch (EabKeySealer.SealedKeyUnreadable e) {
-        // A database restored without its CA keystore: the key cannot be opened, nothing binds.
-        throw AcmeProblems.unauthorized("EAB credential " + kid + " cannot be verified by this CA; ask the RA for a new one");
-      }
-      if (cred.consumedAt() != null) throw AcmeProblems.unauthorized("EAB credential " + kid + " has already bound an account");
-      if (!cred.expiresAt().isAfter(ctx.clock().instant())) throw AcmeProblems.unauthorized("EAB credential " + kid + " has expired");
-      try {
-        if (!binding.verify(new MACVerifier(cred.hmacKey()))) throw AcmeProblems.unauthorized("the EAB signature is invalid");
+        if (!binding.verify(new MACVerifier(cred.hmacKey()))) throw DomainError.unauthorized("the EAB signature is invalid");
       } catch (JOSEException e) {
-        throw AcmeProblems.unauthorized("the EAB signature cannot be checked with this credential: " + e.getMessage());
+        throw DomainError.unauthorized("the EAB signature cannot be checked with this credential: " + e.getMessage());
       }
       long id = store.insertAccount(c, thumbprint, r.jws().jwk, contact, cred.adminId(), kid, ctx.clock().instant());
-      if (!registry.consumeCredential(c, kid, id)) throw AcmeProblems.unauthorized("EAB credential " + kid + " is no longer usable");
+      if (!registry.consumeCredential(c, kid, id)) throw DomainError.unauthorized("EAB credential " + kid + " is no longer usable");
       String card = registry.administrator(c, cred.adminId()).map(Administrator::cardNumber).orElse("?");
       ctx.audit().append(c, "card:" + card, "acme.account.created", urls.account(id),
           new JsonObject().put("eabKid", kid).put("keyThumbprint", thumbprint).encode());
@@ -87,29 +83,29 @@ final class Accounts {
   private JWSObject binding(Object eab, JWK accountKey) {
     if (!(eab instanceof JsonObject o) || !(o.getValue("protected") instanceof String p)
         || !(o.getValue("payload") instanceof String pl) || !(o.getValue("signature") instanceof String s)) {
-      throw AcmeProblems.malformed("externalAccountBinding must be a flattened JWS");
+      throw DomainError.malformed("externalAccountBinding must be a flattened JWS");
     }
     JWSObject jws;
     try {
       jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));
     } catch (ParseException e) {
-      throw AcmeProblems.malformed("externalAccountBinding is not a readable JWS");
+      throw DomainError.malformed("externalAccountBinding is not a readable JWS");
     }
     var h = jws.getHeader();
     if (!EAB_ALGORITHMS.contains(h.getAlgorithm().getName())) {
-      throw AcmeProblems.badSignatureAlgorithm("the EAB must be MAC-signed (HS256, HS384, HS512)", List.copyOf(EAB_ALGORITHMS));
+      throw DomainError.notAccepted(ErrorKind.BAD_SIGNATURE_ALGORITHM, "the EAB must be MAC-signed (HS256, HS384, HS512)", List.copyOf(EAB_ALGORITHMS));
     }
-    if (h.getKeyID() == null) throw AcmeProblems.malformed("the EAB header needs the credential's kid");
-    if (h.getCustomParam("nonce") != null) throw AcmeProblems.malformed("the EAB header must not carry a nonce");
-    if (!urls.newAccount().equals(h.getCustomParam("url"))) throw AcmeProblems.unauthorized("the EAB url must be " + urls.newAccount());
+    if (h.getKeyID() == null) throw DomainError.malformed("the EAB header needs the credential's kid");
+    if (h.getCustomParam("nonce") != null) throw DomainError.malformed("the EAB header must not carry a nonce");
+    if (!urls.newAccount().equals(h.getCustomParam("url"))) throw DomainError.unauthorized("the EAB url must be " + urls.newAccount());
     try {
       JWK bound = JWK.parse(jws.getPayload().toString());
-      if (bound.isPrivate()) throw AcmeProblems.malformed("the EAB payload must be the account's public JWK, not a private key");
+      if (bound.isPrivate()) throw DomainError.malformed("the EAB payload must be the account's public JWK, not a private key");
       if (!SignedRequest.thumbprint(bound).equals(SignedRequest.thumbprint(accountKey))) {
-        throw AcmeProblems.unauthorized("the EAB binds another key than the account's");
+        throw DomainError.unauthorized("the EAB binds another key than the account's");
       }
     } catch (ParseException e) {
-      throw AcmeProblems.malformed("the EAB payload must be the account's public JWK");
+      throw DomainError.malformed("the EAB payload must be the account's public JWK");
     }
     return jws;
   }
@@ -120,7 +116,7 @@ final class Accounts {
     JsonObject payload = r.jws().payload();
     Object status = payload.getValue("status");
     if (status != null && !"deactivated".equals(status)) {
-      throw AcmeProblems.malformed("an account's status can only be set to deactivated");
+      throw DomainError.malformed("an account's status can only be set to deactivated");
     }
     List<String> contact = payload.containsKey("contact") ? contacts(payload.getValue("contact")) : null;
     return r.tx(c -> {
@@ -145,7 +141,7 @@ final class Accounts {
     try {
       before = cursor == null ? Long.MAX_VALUE : Long.parseLong(cursor);
     } catch (NumberFormatException e) {
-      throw AcmeProblems.malformed("cursor must be a number");
+      throw DomainError.malformed("cursor must be a number");
     }
     return r.tx(c -> store.orderIds(c, id, before, PAGE + 1)).map(ids -> {
       JsonArray list = new JsonArray();
@@ -160,28 +156,28 @@ final class Accounts {
   Future<AcmeApi.Reply> keyChange(AcmeApi.Signed r) {
     AcmeStore.Account account = r.account();
     SignedRequest inner = SignedRequest.parseInner(r.jws().payload().encode(), r.jws().url);
-    if (inner.jwk == null || inner.kid != null) throw AcmeProblems.malformed("the inner JWS must carry the new key as jwk");
+    if (inner.jwk == null || inner.kid != null) throw DomainError.malformed("the inner JWS must carry the new key as jwk");
     SignedRequest.checkAccountKey(inner.jwk);
     inner.verify(inner.jwk);
     JsonObject payload = inner.payload();
     if (!urls.account(account.id()).equals(payload.getString("account"))) {
-      throw AcmeProblems.malformed("the inner payload's account must be " + urls.account(account.id()));
+      throw DomainError.malformed("the inner payload's account must be " + urls.account(account.id()));
     }
     try {
       Object oldKey = payload.getValue("oldKey");
       if (!(oldKey instanceof JsonObject ok)
           || !SignedRequest.thumbprint(JWK.parse(ok.encode())).equals(account.thumbprint())) {
-        throw AcmeProblems.malformed("oldKey is not the account's current key");
+        throw DomainError.malformed("oldKey is not the account's current key");
       }
     } catch (ParseException e) {
-      throw AcmeProblems.malformed("oldKey is not a JWK");
+      throw DomainError.malformed("oldKey is not a JWK");
     }
     String thumbprint = SignedRequest.thumbprint(inner.jwk);
     return r.tx(c -> {
       var holder = store.accountByThumbprint(c, thumbprint);
       if (holder.isPresent()) {
-        throw new Problem(AcmeProblems.PREFIX + "malformed", 409, "the new key already belongs to account "
-            + urls.account(holder.get().id()), List.of(), new JsonObject().put("account", urls.account(holder.get().id())));
+        throw DomainError.of(ErrorKind.CONFLICT, "the new key already belongs to account "
+            + urls.account(holder.get().id()));
       }
       store.changeKey(c, account.id(), thumbprint, inner.jwk);
       ctx.audit().append(c, "acme-account:" + account.id(), "acme.account.keyChanged", urls.account(account.id()),
@@ -196,24 +192,24 @@ final class Accounts {
     try {
       id = Long.parseLong(r.rc().pathParam("id"));
     } catch (NumberFormatException e) {
-      throw AcmeProblems.notFound("account");
+      throw DomainError.notFound("no such account");
     }
-    if (id != r.account().id()) throw AcmeProblems.unauthorized("an account may only act on itself");
+    if (id != r.account().id()) throw DomainError.unauthorized("an account may only act on itself");
     return id;
   }
 
   private static List<String> contacts(Object value) {
     if (value == null) return List.of();
-    if (!(value instanceof JsonArray a)) throw AcmeProblems.malformed("contact must be an array of mailto: URLs");
-    if (a.size() > 5) throw AcmeProblems.of("invalidContact", 400, "at most 5 contacts");
+    if (!(value instanceof JsonArray a)) throw DomainError.malformed("contact must be an array of mailto: URLs");
+    if (a.size() > 5) throw DomainError.of(ErrorKind.INVALID_CONTACT, "at most 5 contacts");
     List<String> list = new ArrayList<>();
     for (Object o : a) {
-      if (!(o instanceof String s)) throw AcmeProblems.malformed("contact must be an array of mailto: URLs");
+      if (!(o instanceof String s)) throw DomainError.malformed("contact must be an array of mailto: URLs");
       if (!s.regionMatches(true, 0, "mailto:", 0, 7)) {
-        throw AcmeProblems.of("unsupportedContact", 400, "only mailto: contacts are supported, not " + s);
+        throw DomainError.of(ErrorKind.UNSUPPORTED_CONTACT, "only mailto: contacts are supported, not " + s);
       }
-      if (!MAILTO.matcher(s).matches() || s.contains(",") || s.contains("?")) {
-        throw AcmeProblems.of("invalidContact", 400, s + " is not a single e-mail address (mailto:name@domain)");
+      if (!s.startsWith("mailto:") || !Identifier.isEmailAddress(s.substring(7)) || s.contains(",") || s.contains("?")) {
+        throw DomainError.of(ErrorKind.INVALID_CONTACT, s + " is not a single e-mail address (mailto:name@domain)");
       }
       list.add(s);
     }

@@ -1,5 +1,8 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.AcmeStore;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
@@ -10,7 +13,6 @@ import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.SqlWork;
 import fr.habilis.ca.web.MethodNotAllowed;
-import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -85,7 +87,7 @@ public final class AcmeApi {
       return db.tx(c -> {
         boolean spending = !nonceSpent.get();
         if (spending && !Nonces.use(c, jws.nonce, nonceExpires)) {
-          throw AcmeProblems.badNonce("the nonce has already been used");
+          throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used");
         }
         T result = work.run(c);
         if (spending) nonceSpent.set(true); // set only when the work succeeded: commit follows
@@ -100,7 +102,7 @@ public final class AcmeApi {
     Future<Void> spendNonceIfUnspent() {
       if (nonceSpent.get()) return Future.succeededFuture();
       return db.tx(c -> Nonces.use(c, jws.nonce, nonceExpires)).compose(fresh -> fresh ? Future.succeededFuture()
-          : Future.failedFuture(AcmeProblems.badNonce("the nonce has already been used")));
+          : Future.failedFuture(DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used")));
     }
   }
 
@@ -134,7 +136,7 @@ public final class AcmeApi {
 
   /** The recovery of orders left processing by a stopped process (start it once the API is mounted). */
   public OrderRecovery recovery() {
-    return new OrderRecovery(ctx, store, urls, orders);
+    return new OrderRecovery(ctx, store, orders);
   }
 
   /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */
@@ -157,13 +159,7 @@ public final class AcmeApi {
   }
 
   public void mount(Router router) {
-    ProblemHandler problems = new ProblemHandler(status -> switch (status) {
-      case 413 -> new Problem(AcmeProblems.PREFIX + "malformed", 413, "request body too large (at most "
-          + ctx.config().getInt(Setting.ACME_MAX_BODY_BYTES) + " bytes)");
-      case 405 -> new Problem(AcmeProblems.PREFIX + "malformed", 405, "method not allowed on this resource");
-      case 500 -> AcmeProblems.serverInternal();
-      default -> new Problem(AcmeProblems.PREFIX + "malformed", status, "bad request");
-    }, null);
+    ProblemHandler problems = new ProblemHandler(AcmeProblems::toProblem, null);
     router.route("/acme/*").handler(rc -> {
       rc.addHeadersEndHandler(v -> decorate(rc));
       if (readyNonces != null) rc.next();
@@ -177,8 +173,8 @@ public final class AcmeApi {
         .putHeader("Cache-Control", "public, max-age=" + DIRECTORY_MAX_AGE).end(directory().encode()));
     router.head("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(200).end());
     router.get("/acme/new-nonce").handler(rc -> rc.response().setStatusCode(204).end());
-    MethodNotAllowed.after(router, "GET", AcmeProblems.PREFIX + "malformed", "/acme/directory");
-    MethodNotAllowed.after(router, "GET, HEAD", AcmeProblems.PREFIX + "malformed", "/acme/new-nonce");
+    MethodNotAllowed.after(router, "GET", problems, "/acme/directory");
+    MethodNotAllowed.after(router, "GET, HEAD", problems, "/acme/new-nonce");
     if (renewalInfo != null) renewalInfo.mount(router);
 
     post(router, "/acme/new-account", false, accounts::newAccount);
@@ -220,29 +216,29 @@ public final class AcmeApi {
     router.route(path).handler(rc -> {
       if (rc.request().method() != HttpMethod.POST) {
         rc.response().putHeader("Allow", "POST");
-        throw new Problem(AcmeProblems.PREFIX + "malformed", 405, "use POST (POST-as-GET for reads, RFC 8555 §6.3)");
+        throw DomainError.of(ErrorKind.METHOD_NOT_ALLOWED, "use POST (POST-as-GET for reads, RFC 8555 §6.3)");
       }
       String type = rc.request().getHeader("Content-Type");
       if (type == null || !type.split(";")[0].trim().equalsIgnoreCase("application/jose+json")) {
-        throw new Problem(AcmeProblems.PREFIX + "malformed", 415, "Content-Type must be application/jose+json");
+        throw DomainError.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/jose+json");
       }
       SignedRequest jws = SignedRequest.parse(rc.body().asString(), urls.requestUrl(rc.request().uri()));
-      if (kid != null && kid && jws.kid == null) throw AcmeProblems.malformed("this request must be signed by an account (kid)");
-      if (kid != null && !kid && jws.jwk == null) throw AcmeProblems.malformed("this request must carry its key (jwk)");
+      if (kid != null && kid && jws.kid == null) throw DomainError.malformed("this request must be signed by an account (kid)");
+      if (kid != null && !kid && jws.jwk == null) throw DomainError.malformed("this request must carry its key (jwk)");
       var expires = readyNonces.check(jws.nonce);
-      if (expires == null) throw AcmeProblems.badNonce("the nonce is unknown or expired");
+      if (expires == null) throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce is unknown or expired");
       if (nonceRejectPercent > 0 && ThreadLocalRandom.current().nextInt(100) < nonceRejectPercent) {
-        throw AcmeProblems.badNonce("the nonce was rejected by the testNonceRejectPercent switch (test environment)");
+        throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce was rejected by the testNonceRejectPercent switch (test environment)");
       }
       long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
-      if (jws.kid != null && accountId < 0) throw AcmeProblems.accountDoesNotExist("no account " + jws.kid);
+      if (jws.kid != null && accountId < 0) throw DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid);
       // The signature is checked off the event loop: with the account's stored key (a read-only
       // transaction) or with the request's own key.
       Future<AcmeStore.Account> verified = jws.kid != null
           ? ctx.db().tx(c -> {
               AcmeStore.Account account = store.accountById(c, accountId)
-                  .orElseThrow(() -> AcmeProblems.accountDoesNotExist("no account " + jws.kid));
-              if (!account.isValid()) throw AcmeProblems.unauthorized("account " + jws.kid + " is " + account.status());
+                  .orElseThrow(() -> DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid));
+              if (!account.isValid()) throw DomainError.unauthorized("account " + jws.kid + " is " + account.status());
               jws.verify(account.jwk());
               return account;
             })
@@ -290,8 +286,5 @@ public final class AcmeApi {
     if (!cacheable && readyNonces != null && !h.contains("Replay-Nonce")) h.set("Replay-Nonce", readyNonces.next());
     h.add("Link", "<" + urls.directory() + ">;rel=\"index\"");
     if (!cacheable && !h.contains("Cache-Control")) h.set("Cache-Control", "no-store");
-    if (rc.failure() instanceof Problem p && p.retryAfter() != null && !h.contains("Retry-After")) {
-      h.set("Retry-After", Long.toString(Math.max(1, (p.retryAfter().toMillis() + 999) / 1000)));
-    }
   }
 }

@@ -1,8 +1,9 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.registry.IdType;
 import fr.habilis.ca.registry.Identifier;
-import fr.habilis.ca.web.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -18,39 +19,34 @@ import java.util.regex.Pattern;
  */
 final class Identifiers {
   static final int MAX = 100;
-  private static final Pattern DNS = Pattern.compile(
-      "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern LOCAL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}");
   private static final Pattern STRUCTURE = Pattern.compile("[0-4][0-9A-Z]{8,16}");
 
   private Identifiers() {}
 
   static List<Identifier> read(Object value) {
     if (!(value instanceof JsonArray array) || array.isEmpty()) {
-      throw AcmeProblems.malformed("identifiers must be a non-empty array");
+      throw DomainError.malformed("identifiers must be a non-empty array");
     }
-    if (array.size() > MAX) throw AcmeProblems.malformed("at most " + MAX + " identifiers per order");
+    if (array.size() > MAX) throw DomainError.malformed("at most " + MAX + " identifiers per order");
     Set<Identifier> ids = new LinkedHashSet<>();
-    List<JsonObject> problems = new ArrayList<>();
+    List<DomainError.Subproblem> problems = new ArrayList<>();
     for (Object o : array) {
       if (!(o instanceof JsonObject j) || !(j.getValue("type") instanceof String type)
           || !(j.getValue("value") instanceof String v)) {
-        throw AcmeProblems.malformed("each identifier is an object with string members type and value");
+        throw DomainError.malformed("each identifier is an object with string members type and value");
       }
       try {
         ids.add(one(type, v));
-      } catch (Problem p) {
-        problems.add(p.toJson().put("identifier", new JsonObject().put("type", type).put("value", v)));
+      } catch (DomainError e) {
+        problems.add(new DomainError.Subproblem(e.kind(), type, v, e.detail(), null));
       }
     }
     if (!problems.isEmpty()) {
-      String type = problems.get(0).getString("type");
-      boolean same = problems.stream().allMatch(p -> p.getString("type").equals(type));
-      int status = problems.get(0).getInteger("status");
-      String detail = problems.size() == 1 ? problems.get(0).getString("detail")
-          : problems.size() + " identifiers refused: " + String.join("; ", problems.stream().map(p -> p.getString("detail")).toList());
-      throw new Problem(same ? type : AcmeProblems.PREFIX + "rejectedIdentifier", same ? status : 400, detail,
-          problems, null);
+      ErrorKind kind = problems.get(0).kind();
+      boolean same = problems.stream().allMatch(p -> p.kind() == kind);
+      String detail = problems.size() == 1 ? problems.get(0).detail()
+          : problems.size() + " identifiers refused: " + String.join("; ", problems.stream().map(DomainError.Subproblem::detail).toList());
+      throw DomainError.withSubproblems(same ? kind : ErrorKind.REJECTED_IDENTIFIER, detail, problems);
     }
     return List.copyOf(ids);
   }
@@ -59,27 +55,27 @@ final class Identifiers {
     switch (type) {
       case Identifier.DNS -> {
         String v = value.toLowerCase(Locale.ROOT);
-        if (v.startsWith("*.")) throw AcmeProblems.of("rejectedIdentifier", 400, v + ": wildcard certificates are not issued; name each server");
+        if (v.startsWith("*.")) throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, v + ": wildcard certificates are not issued; name each server");
         if (v.endsWith(".")) v = v.substring(0, v.length() - 1);
-        if (!DNS.matcher(v).matches()) throw AcmeProblems.of("rejectedIdentifier", 400, value + " is not a DNS name in A-label form");
+        if (!Identifier.isDnsName(v)) throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not a DNS name in A-label form");
         return new Identifier(type, v);
       }
       case Identifier.EMAIL -> {
         int at = value.lastIndexOf('@');
         String domain = at < 0 ? "" : value.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (at < 1 || !LOCAL.matcher(value.substring(0, at)).matches() || !DNS.matcher(domain).matches()) {
-          throw AcmeProblems.of("rejectedIdentifier", 400, value + " is not an e-mail address (RFC 8823)");
+        if (!Identifier.isEmailAddress(value)) {
+          throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not an e-mail address (RFC 8823)");
         }
         return new Identifier(type, value.substring(0, at) + "@" + domain);
       }
       case Identifier.STRUCTURE -> {
         if (!STRUCTURE.matcher(value).matches() || IdType.ofNationalId(value).isEmpty()) {
-          throw AcmeProblems.of("rejectedIdentifier", 400, value + " is not a national structure identifier"
+          throw DomainError.of(ErrorKind.REJECTED_IDENTIFIER, value + " is not a national structure identifier"
               + " (type prefix 0-4 followed by the ADELI rang, FINESS, SIREN, SIRET or RPPS rang)");
         }
         return new Identifier(type, value);
       }
-      default -> throw AcmeProblems.of("unsupportedIdentifier", 400, "identifier type " + type
+      default -> throw DomainError.of(ErrorKind.UNSUPPORTED_IDENTIFIER, "identifier type " + type
           + " is not supported (dns, email, structure)");
     }
   }

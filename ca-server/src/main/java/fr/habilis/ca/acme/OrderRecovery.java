@@ -1,24 +1,18 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
-import fr.habilis.ca.issuance.CsrRejected;
-import fr.habilis.ca.issuance.IssuanceRequest;
-import fr.habilis.ca.issuance.IssuanceService;
-import fr.habilis.ca.issuance.Profile;
-import fr.habilis.ca.issuance.Profiles;
-import fr.habilis.ca.registry.Decision;
-import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.finalize.FinalizeOutcome;
+import fr.habilis.ca.finalize.Finalizer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * Finishes the orders that a dead process left in {@code processing}: finalize had committed the
@@ -43,8 +37,7 @@ public final class OrderRecovery {
   private static final int BATCH = 50;
   private final ServerContext ctx;
   private final AcmeStore store;
-  private final AcmeUrls urls;
-  private final Orders orders;
+  private final Finalizer finalizer;
   private final Duration after;
   private long timer = -1;
   private volatile boolean closing;
@@ -53,18 +46,10 @@ public final class OrderRecovery {
   /** What one pass did: orders made valid, orders failed with a problem. */
   public record Outcome(int completed, int failed) {}
 
-  /** What the claim's transaction decided for one order. */
-  private sealed interface Step {}
-
-  private record Sign(IssuanceService.Prepared prepared, String replacesSerial) implements Step {}
-
-  private record Done(boolean failed) implements Step {}
-
-  OrderRecovery(ServerContext ctx, AcmeStore store, AcmeUrls urls, Orders orders) {
+  OrderRecovery(ServerContext ctx, AcmeStore store, Orders orders) {
     this.ctx = ctx;
     this.store = store;
-    this.urls = urls;
-    this.orders = orders;
+    this.finalizer = orders.finalizer();
     // Zero would let an instance take over orders that another one is signing right now.
     Duration configured = ctx.config().getDuration(Setting.PROCESSING_RECOVERY_AFTER);
     this.after = configured.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : configured;
@@ -107,29 +92,21 @@ public final class OrderRecovery {
   private Future<Outcome> recoverAll(List<Long> ids, int i, Outcome sofar) {
     if (i == ids.size() || closing) return Future.succeededFuture(sofar);
     return recover(ids.get(i))
-        .map(step -> step == null ? sofar : step.failed()
-            ? new Outcome(sofar.completed(), sofar.failed() + 1) : new Outcome(sofar.completed() + 1, sofar.failed()))
+        .map(step -> step instanceof FinalizeOutcome.Valid ? new Outcome(sofar.completed() + 1, sofar.failed())
+            : step instanceof FinalizeOutcome.Invalid ? new Outcome(sofar.completed(), sofar.failed() + 1) : sofar)
         .compose(next -> recoverAll(ids, i + 1, next));
   }
 
-  /** One order: null if another instance claimed it first (or it left processing). */
-  private Future<Done> recover(long orderId) {
+  /** One order: its outcome, or null if another instance claimed it first (or it left processing). */
+  private Future<FinalizeOutcome> recover(long orderId) {
     Instant cutoff = ctx.clock().instant().minus(after);
-    return ctx.db().tx(c -> claimAndDecide(c, orderId, cutoff)).compose(step -> {
-      if (!(step instanceof Sign sign)) return Future.succeededFuture((Done) step);
-      String serial = IssuanceService.serialHex(sign.prepared());
-      return orders.signAndComplete(orderId, sign.prepared(), sign.replacesSerial(), "system",
-              (c, s) -> ctx.audit().append(c, "system", "acme.order.recovered", urls.order(orderId),
-                  new JsonObject().put("serial", s).encode()))
-          .map(x -> new Done(false))
-          .recover(err -> {
-            if (err instanceof Orders.NoLongerProcessing) return Future.succeededFuture(null);
-            Problem p = err instanceof CsrRejected || err instanceof IllegalArgumentException
-                ? AcmeProblems.badCsr(err.getMessage()) // e.g. the key certified meanwhile by another order
-                : unfinished("signing with the reserved serial " + serial + " failed");
-            if (!(err instanceof CsrRejected)) LOG.log(Level.WARNING, "recovery of order " + orderId + " failed", err);
-            return fail(orderId, p, err.getMessage());
-          });
+    return ctx.db().tx(c -> claimAndDecide(c, orderId, cutoff)).compose(decided -> {
+      if (decided == null) return Future.succeededFuture(null);
+      if (decided instanceof Finalizer.Failed failed) return Future.succeededFuture(new FinalizeOutcome.Invalid(failed.error()));
+      return finalizer.completeResumed(orderId, (Finalizer.Sign) decided).recover(err -> {
+        LOG.log(Level.WARNING, "recovery of order " + orderId + " failed", err);
+        return Future.succeededFuture(new FinalizeOutcome.Invalid(Finalizer.unfinished("signing failed")));
+      });
     });
   }
 
@@ -137,57 +114,16 @@ public final class OrderRecovery {
    * In the claim's transaction: the order is this instance's, then either failed here (with the
    * reason) or prepared for signing with its reserved serial.
    */
-  private Step claimAndDecide(Connection c, long orderId, Instant cutoff) throws Exception {
+  private Finalizer.Decided claimAndDecide(Connection c, long orderId, Instant cutoff) throws Exception {
     Instant now = ctx.clock().instant();
     if (!store.claimProcessing(c, orderId, cutoff, now)) return null;
     AcmeStore.Order o = store.order(c, orderId).orElseThrow();
     byte[] der = store.processingCsr(c, orderId);
     if (der == null || o.certificateSerial() == null) {
-      return failIn(c, o, unfinished("its request was not kept (finalized before this server version)"), "no stored CSR");
+      return finalizer.failIn(c, o, Finalizer.unfinished("its request was not kept (finalized before this server version)"),
+          "system", "acme.order.recovery-failed", "no stored CSR");
     }
     AcmeStore.Account account = store.accountById(c, o.accountId()).orElseThrow();
-    Profile profile = Profiles.get(o.profile());
-    if (profile == null) return failIn(c, o, unfinished("its profile " + o.profile() + " no longer exists"), "unknown profile");
-    // The registry decides again, as finalize does: a habilitation withdrawn meanwhile stops issuance.
-    Decision decision = orders.registry().decide(c, account.adminId(), profile, o.identifiers());
-    if (decision instanceof Decision.Deny deny) {
-      return failIn(c, o, AcmeProblems.unauthorized("the habilitation no longer covers this order: " + deny.summary()),
-          deny.summary());
-    }
-    try {
-      PKCS10CertificationRequest csr = IssuanceService.parseCsr(der);
-      CsrNames.Names names = CsrNames.check(csr, profile, o.identifiers());
-      IssuanceRequest request = orders.issuanceRequest(c, o, account.adminId(), (Decision.Allow) decision, names, der);
-      return new Sign(orders.issuance().resume(c, request, csr, o.certificateSerial()), o.replacesSerial());
-    } catch (CsrRejected | IllegalArgumentException e) {
-      return failIn(c, o, AcmeProblems.badCsr(e.getMessage()), e.getMessage());
-    } catch (Problem e) {
-      return failIn(c, o, e, e.getMessage());
-    } catch (IssuanceService.UnusableReservation e) {
-      return failIn(c, o, unfinished("its reserved serial cannot be used"), e.getMessage());
-    }
-  }
-
-  private Done failIn(Connection c, AcmeStore.Order o, Problem problem, String reason) throws Exception {
-    Instant now = ctx.clock().instant();
-    store.failOrder(c, o.id(), problem.toJson(), now);
-    ctx.audit().append(c, "system", "acme.order.recovery-failed", urls.order(o.id()),
-        new JsonObject().put("reason", reason).put("reservedSerial", o.certificateSerial()).encode());
-    return new Done(true);
-  }
-
-  private Future<Done> fail(long orderId, Problem problem, String reason) {
-    return ctx.db().tx(c -> {
-      if (!store.failProcessing(c, orderId, problem.toJson(), ctx.clock().instant())) return null;
-      ctx.audit().append(c, "system", "acme.order.recovery-failed", urls.order(orderId),
-          new JsonObject().put("reason", String.valueOf(reason)).encode());
-      return new Done(true);
-    });
-  }
-
-  /** The order cannot be finished: a server fault, said on the order, with what the client can do. */
-  private static Problem unfinished(String why) {
-    return AcmeProblems.of("serverInternal", 500, "the server stopped while issuing this order and cannot complete it: "
-        + why + "; create a new order");
+    return finalizer.resume(c, o, account.adminId(), der);
   }
 }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.renewal.CertificateId;
 import fr.habilis.ca.renewal.Incident;
 import fr.habilis.ca.renewal.RenewalService;
@@ -26,7 +28,7 @@ final class RenewalInfo {
 
   void mount(Router router) {
     router.get("/acme/renewal-info").handler(rc -> {
-      throw AcmeProblems.malformed("append a certificate identifier: renewal-info/base64url(AKI keyIdentifier).base64url(serial)"
+      throw DomainError.malformed("append a certificate identifier: renewal-info/base64url(AKI keyIdentifier).base64url(serial)"
           + " (RFC 9773 §4.1)");
     });
     router.get(PREFIX + "*").handler(this::renewalInfo);
@@ -35,7 +37,7 @@ final class RenewalInfo {
     for (String path : new String[] {"/acme/renewal-info", PREFIX + "*", "/acme/incidents/*"}) {
       router.route(path).handler(rc -> {
         rc.response().putHeader("Allow", "GET");
-        throw new fr.habilis.ca.web.Problem(AcmeProblems.PREFIX + "malformed", 405, "use GET (RFC 9773 §4.1)");
+        throw DomainError.of(ErrorKind.METHOD_NOT_ALLOWED, "use GET (RFC 9773 §4.1)");
       });
     }
   }
@@ -46,7 +48,7 @@ final class RenewalInfo {
     try {
       id = CertificateId.parse(path.substring(Math.min(path.length(), PREFIX.length())));
     } catch (IllegalArgumentException e) {
-      throw AcmeProblems.malformed(e.getMessage());
+      throw DomainError.malformed(e.getMessage());
     }
     renewal.renewalInfo(id).onSuccess(w -> {
       JsonObject body = new JsonObject().put("suggestedWindow", new JsonObject()
@@ -56,8 +58,7 @@ final class RenewalInfo {
       AcmeApi.cacheable(rc, seconds);
       rc.response().putHeader("Retry-After", Long.toString(seconds)).putHeader("Content-Type", "application/json")
           .end(body.encode());
-    }).onFailure(e -> rc.fail(e instanceof RenewalService.UnknownCertificate
-        ? AcmeProblems.notFound("certificate " + id + " issued by this CA") : e));
+    }).onFailure(rc::fail);
   }
 
   private void incident(RoutingContext rc) {
@@ -65,11 +66,11 @@ final class RenewalInfo {
     try {
       id = Long.parseLong(rc.pathParam("id"));
     } catch (NumberFormatException e) {
-      throw AcmeProblems.notFound("incident");
+      throw DomainError.notFound("no such incident");
     }
     renewal.incident(id).onSuccess(found -> {
       if (found.isEmpty()) {
-        rc.fail(AcmeProblems.notFound("incident"));
+        rc.fail(DomainError.notFound("no such incident"));
         return;
       }
       Incident i = found.get();

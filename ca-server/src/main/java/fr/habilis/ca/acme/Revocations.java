@@ -1,5 +1,7 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import fr.habilis.ca.ServerContext;
@@ -45,25 +47,21 @@ final class Revocations {
     X509Certificate cert = certificate(payload.getValue("certificate"));
     RevocationReason reason = reason(payload.getValue("reason"));
     // A serial of 0 or below was never issued here (RFC 5280 §4.1.2.2 wants it positive).
-    if (cert.getSerialNumber().signum() <= 0) return Future.failedFuture(AcmeProblems.notFound("certificate issued by this CA"));
+    if (cert.getSerialNumber().signum() <= 0) return Future.failedFuture(DomainError.notFound("no such certificate issued by this CA"));
     String serial = SerialNumbers.toHex(cert.getSerialNumber());
     String actor = r.account() != null ? "acme-account:" + r.account().id() : "certificate-key";
     return service.revoke(serial, reason, actor, (c, stored) -> permit(c, r, cert, stored))
-        .map(x -> new AcmeApi.Reply(200, null, Map.of()))
-        .recover(e -> Future.failedFuture(
-            e instanceof RevocationService.UnknownCertificate ? AcmeProblems.notFound("certificate issued by this CA")
-            : e instanceof RevocationService.AlreadyRevoked ? AcmeProblems.of("alreadyRevoked", 400, e.getMessage())
-            : e));
+        .map(x -> new AcmeApi.Reply(200, null, Map.of()));
   }
 
   private void permit(Connection c, AcmeApi.Signed r, X509Certificate cert, StoredCertificate stored) throws Exception {
-    if (!Arrays.equals(stored.der(), cert.getEncoded())) throw AcmeProblems.notFound("certificate issued by this CA");
+    if (!Arrays.equals(stored.der(), cert.getEncoded())) throw DomainError.notFound("no such certificate issued by this CA");
     if (!stored.notAfter().isAfter(ctx.clock().instant())) {
-      throw AcmeProblems.unauthorized("the certificate has expired; there is nothing left to revoke");
+      throw DomainError.unauthorized("the certificate has expired; there is nothing left to revoke");
     }
     if (r.account() == null) {
       if (!sameKey(r.jws().jwk, cert)) {
-        throw AcmeProblems.unauthorized("the request is signed by a key (jwk) that is not the certificate's key");
+        throw DomainError.unauthorized("the request is signed by a key (jwk) that is not the certificate's key");
       }
       return;
     }
@@ -73,7 +71,7 @@ final class Revocations {
         && registry.managesOffer(c, r.account().adminId(), stored.structureId(), Offer.Kind.valueOf(profile.offer()))) {
       return;
     }
-    throw AcmeProblems.unauthorized("this account neither ordered the certificate nor belongs to an administrator"
+    throw DomainError.unauthorized("this account neither ordered the certificate nor belongs to an administrator"
         + " habilitated for offer " + (profile == null ? "?" : profile.offer()) + " of structure " + stored.structureId());
   }
 
@@ -88,13 +86,13 @@ final class Revocations {
 
   private static X509Certificate certificate(Object value) {
     if (!(value instanceof String s) || s.isEmpty()) {
-      throw AcmeProblems.malformed("certificate: the base64url DER of the certificate to revoke is required");
+      throw DomainError.malformed("certificate: the base64url DER of the certificate to revoke is required");
     }
     try {
       byte[] der = Base64.getUrlDecoder().decode(s);
       return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
     } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
-      throw AcmeProblems.malformed("certificate: not a base64url-encoded DER X.509 certificate");
+      throw DomainError.malformed("certificate: not a base64url-encoded DER X.509 certificate");
     }
   }
 
@@ -103,9 +101,9 @@ final class Revocations {
     String accepted = Arrays.stream(RevocationReason.values()).map(x -> x.code() + " (" + x.rfcName() + ")")
         .collect(Collectors.joining(", "));
     if (!(value instanceof Integer code)) {
-      throw AcmeProblems.of("badRevocationReason", 400, "reason must be an RFC 5280 reason code: " + accepted);
+      throw DomainError.of(ErrorKind.BAD_REVOCATION_REASON, "reason must be an RFC 5280 reason code: " + accepted);
     }
-    return RevocationReason.ofCode(code).orElseThrow(() -> AcmeProblems.of("badRevocationReason", 400,
+    return RevocationReason.ofCode(code).orElseThrow(() -> DomainError.of(ErrorKind.BAD_REVOCATION_REASON,
         "reason " + code + " is not accepted; accepted: " + accepted));
   }
 }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSObject;
@@ -70,47 +72,52 @@ final class SignedRequest {
 
   private static SignedRequest parse(String body, String requestUrl, boolean needsNonce) {
     JsonObject env;
-    if (body == null || body.isBlank()) throw AcmeProblems.malformed("the body is empty: a flattened JWS JSON object is required");
+    if (body == null || body.isBlank()) throw DomainError.malformed("the body is empty: a flattened JWS JSON object is required");
     env = strictObject(body, "the body", "a flattened JWS JSON object");
     for (String name : env.fieldNames()) {
-      if (!MEMBERS.contains(name)) throw AcmeProblems.malformed("unexpected JWS member \"" + name + "\" (only protected, payload, signature)");
+      if (!MEMBERS.contains(name)) throw DomainError.malformed("unexpected JWS member \"" + name + "\" (only protected, payload, signature)");
     }
     if (!(env.getValue("protected") instanceof String p) || !(env.getValue("payload") instanceof String pl)
         || !(env.getValue("signature") instanceof String s)) {
-      throw AcmeProblems.malformed("a flattened JWS needs string members protected, payload and signature");
+      throw DomainError.malformed("a flattened JWS needs string members protected, payload and signature");
     }
     // RFC 8555 §6.1: base64url without padding, nothing else (the decoder would accept '=' and
     // ignore characters outside the alphabet).
     for (String part : new String[] {p, pl, s}) {
       if (!BASE64URL.matcher(part).matches()) {
-        throw AcmeProblems.malformed("JWS members must be base64url without padding (RFC 8555 §6.1)");
+        throw DomainError.malformed("JWS members must be base64url without padding (RFC 8555 §6.1)");
       }
     }
     // nimbus parses the header again below; this parse only refuses a member given twice.
-    strictObject(new String(java.util.Base64.getUrlDecoder().decode(p), java.nio.charset.StandardCharsets.UTF_8),
-        "the protected header", "a JSON object");
+    byte[] header;
+    try {
+      header = java.util.Base64.getUrlDecoder().decode(p);
+    } catch (IllegalArgumentException e) { // the alphabet is right, the length is not (4n+1 characters)
+      throw DomainError.malformed("the protected header is not valid base64url: " + e.getMessage());
+    }
+    strictObject(new String(header, java.nio.charset.StandardCharsets.UTF_8), "the protected header", "a JSON object");
     JWSObject jws;
     try {
       jws = new JWSObject(new Base64URL(p), new Base64URL(pl), new Base64URL(s));
     } catch (ParseException | IllegalArgumentException e) {
-      throw AcmeProblems.malformed("unreadable JWS: " + e.getMessage());
+      throw DomainError.malformed("unreadable JWS: " + e.getMessage());
     }
     var h = jws.getHeader();
     String alg = h.getAlgorithm().getName();
     if (!ALGORITHMS.contains(alg)) {
-      throw AcmeProblems.badSignatureAlgorithm("algorithm " + alg + " is not accepted", ALGORITHMS);
+      throw DomainError.notAccepted(ErrorKind.BAD_SIGNATURE_ALGORITHM, "algorithm " + alg + " is not accepted", ALGORITHMS);
     }
     Map<String, Object> custom = h.getCustomParams();
     String nonce = custom.get("nonce") instanceof String n ? n : null;
-    if (needsNonce && (nonce == null || nonce.isEmpty())) throw AcmeProblems.badNonce("the protected header has no nonce");
-    if (!(custom.get("url") instanceof String url)) throw AcmeProblems.unauthorized("the protected header has no url");
+    if (needsNonce && (nonce == null || nonce.isEmpty())) throw DomainError.of(ErrorKind.BAD_NONCE, "the protected header has no nonce");
+    if (!(custom.get("url") instanceof String url)) throw DomainError.unauthorized("the protected header has no url");
     if (!url.equals(requestUrl)) {
-      throw AcmeProblems.unauthorized("the protected header's url " + url + " is not the request URL " + requestUrl);
+      throw DomainError.unauthorized("the protected header's url " + url + " is not the request URL " + requestUrl);
     }
     if ((h.getJWK() == null) == (h.getKeyID() == null)) {
-      throw AcmeProblems.malformed("the protected header must carry exactly one of jwk and kid");
+      throw DomainError.malformed("the protected header must carry exactly one of jwk and kid");
     }
-    if (h.getJWK() != null && h.getJWK().isPrivate()) throw AcmeProblems.malformed("the jwk must be a public key");
+    if (h.getJWK() != null && h.getJWK().isPrivate()) throw DomainError.malformed("the jwk must be a public key");
     return new SignedRequest(jws, nonce, url, h.getJWK(), h.getKeyID());
   }
 
@@ -130,18 +137,18 @@ final class SignedRequest {
       v = STRICT.readValue(json, Object.class);
     } catch (com.fasterxml.jackson.core.JsonParseException e) {
       if (String.valueOf(e.getOriginalMessage()).startsWith("Duplicate field")) {
-        throw AcmeProblems.malformed(what + " has a member name twice: " + e.getOriginalMessage());
+        throw DomainError.malformed(what + " has a member name twice: " + e.getOriginalMessage());
       }
-      throw AcmeProblems.malformed(what + " is not JSON");
+      throw DomainError.malformed(what + " is not JSON");
     } catch (java.io.IOException e) {
-      throw AcmeProblems.malformed(what + " is not JSON");
+      throw DomainError.malformed(what + " is not JSON");
     }
-    if (!(v instanceof Map<?, ?> m)) throw AcmeProblems.malformed(what + " must be " + expected);
+    if (!(v instanceof Map<?, ?> m)) throw DomainError.malformed(what + " must be " + expected);
     return new JsonObject((Map<String, Object>) m);
   }
 
   JsonObject payload() {
-    if (payloadText.isEmpty()) throw AcmeProblems.malformed("this request needs a JSON payload");
+    if (payloadText.isEmpty()) throw DomainError.malformed("this request needs a JSON payload");
     return strictObject(payloadText, "the payload", "a JSON object");
   }
 
@@ -156,29 +163,29 @@ final class SignedRequest {
     try {
       ok = switch (alg.getName()) {
         case "RS256", "PS256" -> {
-          if (!(key instanceof RSAKey rsa)) throw AcmeProblems.malformed(alg + " needs an RSA key");
-          if (rsa.size() < 2048) throw AcmeProblems.badPublicKey("RSA account keys must have at least 2048 bits");
+          if (!(key instanceof RSAKey rsa)) throw DomainError.malformed(alg + " needs an RSA key");
+          if (rsa.size() < 2048) throw DomainError.of(ErrorKind.BAD_PUBLIC_KEY, "RSA account keys must have at least 2048 bits");
           yield jws.verify(withRsaProvider(new RSASSAVerifier(rsa)));
         }
         case "ES256", "ES384" -> {
           Curve expected = alg.getName().equals("ES256") ? Curve.P_256 : Curve.P_384;
           if (!(key instanceof ECKey ec) || !expected.equals(ec.getCurve())) {
-            throw AcmeProblems.malformed(alg + " needs an EC key on " + expected);
+            throw DomainError.malformed(alg + " needs an EC key on " + expected);
           }
           yield ecdsa(jws, ec, alg.getName().equals("ES256") ? P256 : P384);
         }
         case "EdDSA" -> {
           if (!(key instanceof OctetKeyPair okp) || !Curve.Ed25519.equals(okp.getCurve())) {
-            throw AcmeProblems.malformed("EdDSA needs an Ed25519 key");
+            throw DomainError.malformed("EdDSA needs an Ed25519 key");
           }
           yield ed25519(jws, okp);
         }
-        default -> throw AcmeProblems.badSignatureAlgorithm("algorithm " + alg + " is not accepted", ALGORITHMS);
+        default -> throw DomainError.notAccepted(ErrorKind.BAD_SIGNATURE_ALGORITHM, "algorithm " + alg + " is not accepted", ALGORITHMS);
       };
     } catch (JOSEException e) {
-      throw AcmeProblems.malformed("the JWS signature cannot be checked: " + e.getMessage());
+      throw DomainError.malformed("the JWS signature cannot be checked: " + e.getMessage());
     }
-    if (!ok) throw AcmeProblems.malformed("the JWS signature is invalid");
+    if (!ok) throw DomainError.malformed("the JWS signature is invalid");
   }
 
   /** The measured provider choice for RSA (CryptoProviders: the JDK's verifies faster than BC). */
@@ -212,7 +219,7 @@ final class SignedRequest {
       pub = new ECPublicKeyParameters(curve.domain().getCurve().createPoint(
           key.getX().decodeToBigInteger(), key.getY().decodeToBigInteger()), curve.domain());
     } catch (IllegalArgumentException e) { // not a point of the curve
-      throw AcmeProblems.badPublicKey("the EC key is not a point of " + key.getCurve());
+      throw DomainError.of(ErrorKind.BAD_PUBLIC_KEY, "the EC key is not a point of " + key.getCurve());
     }
     byte[] hash;
     try {
@@ -230,13 +237,13 @@ final class SignedRequest {
     if (okp.getKeyType() != KeyType.OKP) return false;
     byte[] x = okp.getX().decode();
     if (x.length != Ed25519PublicKeyParameters.KEY_SIZE) {
-      throw AcmeProblems.badPublicKey("an Ed25519 key's x is " + Ed25519PublicKeyParameters.KEY_SIZE + " bytes, not " + x.length);
+      throw DomainError.of(ErrorKind.BAD_PUBLIC_KEY, "an Ed25519 key's x is " + Ed25519PublicKeyParameters.KEY_SIZE + " bytes, not " + x.length);
     }
     Ed25519Signer verifier = new Ed25519Signer();
     try {
       verifier.init(false, new Ed25519PublicKeyParameters(x, 0));
     } catch (IllegalArgumentException e) { // not a point of the curve
-      throw AcmeProblems.badPublicKey("the Ed25519 key is not a point of the curve");
+      throw DomainError.of(ErrorKind.BAD_PUBLIC_KEY, "the Ed25519 key is not a point of the curve");
     }
     byte[] input = jws.getSigningInput();
     verifier.update(input, 0, input.length);
@@ -248,7 +255,7 @@ final class SignedRequest {
     try {
       return key.computeThumbprint().toString();
     } catch (JOSEException e) {
-      throw AcmeProblems.malformed("cannot compute the key's thumbprint");
+      throw DomainError.malformed("cannot compute the key's thumbprint");
     }
   }
 
@@ -257,6 +264,6 @@ final class SignedRequest {
     if (key instanceof RSAKey rsa && rsa.size() >= 2048) return;
     if (key instanceof ECKey ec && (Curve.P_256.equals(ec.getCurve()) || Curve.P_384.equals(ec.getCurve()))) return;
     if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) return;
-    throw AcmeProblems.badPublicKey("account keys are RSA (2048 bits or more), EC P-256/P-384 or Ed25519");
+    throw DomainError.of(ErrorKind.BAD_PUBLIC_KEY, "account keys are RSA (2048 bits or more), EC P-256/P-384 or Ed25519");
   }
 }

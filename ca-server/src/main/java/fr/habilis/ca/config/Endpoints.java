@@ -42,10 +42,6 @@ public record Endpoints(String httpsBase, String httpBase) {
     return httpBase + "/certs/" + caId + ".der";
   }
 
-  public String caPemUrl(String caId) {
-    return httpBase + "/certs/" + caId + ".pem";
-  }
-
   private static String stripSlash(String s) {
     return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }

@@ -56,6 +56,9 @@ public final class CsrPolicy {
       if (!java.util.Arrays.equals(csr.getEncoded(), der)) {
         throw new CsrRejected(Reason.MALFORMED, "CSR is not in canonical DER or has trailing data");
       }
+      // Bouncy Castle decodes the subject's RDNs lazily: one that is not a SET of SEQUENCEs would
+      // fail later, wherever the subject is read (it answered 500 at finalize); it fails here.
+      for (org.bouncycastle.asn1.x500.RDN rdn : csr.getSubject().getRDNs()) rdn.getTypesAndValues();
       return csr;
     } catch (IOException | RuntimeException e) {
       if (e instanceof CsrRejected r) throw r;

@@ -1,10 +1,14 @@
 package fr.habilis.ca.issuance;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
+
 /**
- * A CSR refused by {@link CsrPolicy}, with one precise reason each so that the ACME front end can
- * answer {@code badCSR} or {@code badPublicKey} with a useful detail (RFC 8555 §6.7, §7.4).
+ * A CSR refused by {@link CsrPolicy}: a {@link DomainError} of kind {@link ErrorKind#BAD_CSR}
+ * (whatever the reason, its key included: RFC 8555 keeps badPublicKey for the key that signed the
+ * JWS), with the precise reason for the tests and the audit.
  */
-public final class CsrRejected extends RuntimeException {
+public final class CsrRejected extends DomainError {
   public enum Reason {
     /** Not a DER PKCS#10 request (RFC 2986), or its public key cannot be decoded. */
     MALFORMED(false),
@@ -35,7 +39,7 @@ public final class CsrRejected extends RuntimeException {
   private final Reason reason;
 
   public CsrRejected(Reason reason, String detail) {
-    super(detail, null, false, false);
+    super(ErrorKind.BAD_CSR, detail);
     this.reason = reason;
   }
 

@@ -20,18 +20,18 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
- * Issues a certificate for an authorised request, in one task on {@code ctx.signers()} (the event
- * loop never blocks, and no step waits for a thread of another pool to wake up):
+ * Issues a certificate for an authorised request, in two steps (the one path, used by
+ * {@code finalize.Finalizer}):
  * <ol>
- *   <li>CSR checks (parse, key policy, proof of possession);
- *   <li>blocked / in-use key checks and the serial reservation, committed in one transaction
- *       <em>before</em> signing;
- *   <li>building and signing;
- *   <li>storing the certificate and its audit entry in one transaction.
+ *   <li>{@link #prepare} in the caller's transaction: CSR checks (key policy, proof of possession),
+ *       blocked / in-use key checks and the serial reservation, committed <em>before</em> signing
+ *       (with the order's move to processing);
+ *   <li>{@link #issue} in one task on {@code ctx.signers()} (the event loop never blocks): building
+ *       and signing, then storing the certificate, its audit entry and the caller's work in one
+ *       transaction.
  * </ol>
- * ACME finalize runs steps 1 and 2 in its own transaction instead ({@link #prepare}), then steps 3
- * and 4 with {@link #issue(Prepared, WithCertificate)}. Fails with {@link CsrRejected} for a refused
- * CSR and {@link IllegalArgumentException} for a request inconsistent with its profile.
+ * Refusals are {@link fr.habilis.ca.error.DomainError}s: {@link CsrRejected} for the CSR,
+ * SUBJECT_NOT_CERTIFIABLE for a registry record that cannot go into the subject.
  */
 public final class IssuanceService {
   private static final int AUDIT_DETAILS_MAX = 4000;
@@ -53,35 +53,17 @@ public final class IssuanceService {
     return CsrPolicy.parse(der);
   }
 
-  /** Work committed with the new certificate (e.g. the ACME order becoming valid), so neither exists without the other. */
+  /**
+   * Work committed with the new certificate (e.g. the ACME order becoming valid), so neither exists
+   * without the other; its result comes back with the certificate.
+   */
   @FunctionalInterface
-  public interface WithCertificate {
-    void run(Connection c, String serialHex) throws Exception;
+  public interface WithCertificate<T> {
+    T run(Connection c, String serialHex) throws Exception;
   }
 
-  public Future<IssuedCertificate> issue(IssuanceRequest request) {
-    return issue(request, (c, serial) -> {});
-  }
-
-  public Future<IssuedCertificate> issue(IssuanceRequest request, WithCertificate alsoInStoringTransaction) {
-    Profile profile = Profiles.get(request.profile());
-    X500Name subject;
-    try {
-      subject = subject(profile, request);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-    IssuingCa issuer = ctx.ca().issuing(profile.caId());
-    return ctx.signers().executeBlocking(() -> {
-      CheckedCsr csr = csrPolicy.check(request.csrDer());
-      BigInteger serial = serials.reserve(ctx.db(), issuer.id(), ctx.clock(), c -> {
-        // Refused keys fail here, before a serial is spent on them.
-        csrPolicy.checkKeyAvailable(c, csr.keyHash(), keyUse(request), ctx.clock().instant());
-        return null;
-      });
-      return signAndStore(new Prepared(request, profile, subject, issuer, csr, serial), alsoInStoringTransaction);
-    }, false);
-  }
+  /** A stored certificate and what the caller's work in the storing transaction returned. */
+  public record Issued<T>(IssuedCertificate certificate, T joined) {}
 
   /** A request whose CSR is checked and whose serial is reserved, ready to be signed. */
   public record Prepared(IssuanceRequest request, Profile profile, X500Name subject, IssuingCa issuer, CheckedCsr csr,
@@ -148,8 +130,8 @@ public final class IssuanceService {
     return SerialNumbers.toHex(prepared.serial());
   }
 
-  /** Steps 3 and 4 for a request prepared in a committed transaction. */
-  public Future<IssuedCertificate> issue(Prepared prepared, WithCertificate alsoInStoringTransaction) {
+  /** Step 2 for a request prepared in a committed transaction. */
+  public <T> Future<Issued<T>> issue(Prepared prepared, WithCertificate<T> alsoInStoringTransaction) {
     return ctx.signers().executeBlocking(() -> signAndStore(prepared, alsoInStoringTransaction), false);
   }
 
@@ -159,14 +141,14 @@ public final class IssuanceService {
     return SubjectNames.subject(profile, request.subject());
   }
 
-  private IssuedCertificate signAndStore(Prepared p, WithCertificate also) throws Exception {
+  private <T> Issued<T> signAndStore(Prepared p, WithCertificate<T> also) throws Exception {
     X509Certificate cert = builder.build(new CertificateBuilder.Leaf(p.profile(), p.subject(), p.csr().subjectPublicKeyInfo(),
         p.csr().algorithm(), p.request().dnsNames(), p.request().emails()), p.issuer(), p.serial(), ctx.clock().instant());
     return store(p.request(), p.profile(), p.issuer(), p.csr(), cert, also);
   }
 
-  private IssuedCertificate store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
-      X509Certificate cert, WithCertificate also) throws Exception {
+  private <T> Issued<T> store(IssuanceRequest request, Profile profile, IssuingCa issuer, CheckedCsr csr,
+      X509Certificate cert, WithCertificate<T> also) throws Exception {
     String serialHex = SerialNumbers.toHex(cert.getSerialNumber());
     X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
     byte[] der = cert.getEncoded();
@@ -181,8 +163,8 @@ public final class IssuanceService {
       ctx.audit().append(c, actor(request), "certificate.issued", serialHex, details(request, row));
       csrPolicy.checkKeyAvailable(c, csr.keyHash(), keyUse(request), ctx.clock().instant());
       repository.insert(c, row, ctx.clock().instant());
-      also.run(c, serialHex);
-      return new IssuedCertificate(serialHex, cert, chain(cert, issuer));
+      T joined = also.run(c, serialHex);
+      return new Issued<>(new IssuedCertificate(serialHex, cert, chain(cert, issuer)), joined);
     });
   }
 

@@ -1,11 +1,7 @@
 package fr.habilis.ca.issuance;
 
-import fr.habilis.ca.store.CertificateRepository;
-import fr.habilis.ca.store.Database;
-import fr.habilis.ca.store.SqlWork;
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import java.time.Clock;
 
 /**
  * Draws certificate serial numbers and reserves them in the database before anything is signed.
@@ -15,18 +11,15 @@ import java.time.Clock;
  * collision attacks on the signed TBS). We draw 128 bits and clear the top one: 127 random bits,
  * always positive, DER-encoded in at most 16 octets.
  *
- * <p>The reservation commits in its own transaction before signing, so a crash after signing can
- * never lead to a second certificate with the same serial; the primary key of {@code serials}
- * guarantees uniqueness even across server instances, and a collision (probability ~n²/2¹²⁸) is
- * simply retried with a fresh draw.
+ * <p>The reservation ({@code IssuanceService.prepare}) commits before signing, so a crash after
+ * signing can never lead to a second certificate with the same serial; the primary key of
+ * {@code serials} guarantees uniqueness even across server instances, and a collision
+ * (probability ~n²/2¹²⁸) fails that transaction instead of being retried.
  */
 public final class SerialNumbers {
-  /** Retries after a duplicate; one collision is already astronomically unlikely. */
-  static final int MAX_ATTEMPTS = 5;
   private static final int BYTES = 16;
 
   private final SecureRandom random;
-  private final CertificateRepository repository = new CertificateRepository();
 
   public SerialNumbers(SecureRandom random) {
     this.random = random;
@@ -42,25 +35,6 @@ public final class SerialNumbers {
       serial = new BigInteger(1, b);
     } while (serial.signum() == 0);
     return serial;
-  }
-
-  /**
-   * Draws a serial and commits it in {@code serials}, in its own transaction that first runs
-   * {@code check} (one commit for both); retries on a duplicate. Blocking: call it from a worker.
-   */
-  public BigInteger reserve(Database db, String caId, Clock clock, SqlWork<?> check) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      BigInteger serial = draw();
-      try {
-        return db.txBlocking(c -> {
-          check.run(c);
-          repository.reserveSerial(c, toHex(serial), caId, clock.instant());
-          return serial;
-        });
-      } catch (Exception e) {
-        if (!CertificateRepository.isDuplicate(e) || attempt >= MAX_ATTEMPTS) throw e;
-      }
-    }
   }
 
   /**

@@ -1,8 +1,9 @@
 package fr.habilis.ca.issuance;
 
+import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import java.util.List;
-import java.util.Locale;
-import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -11,8 +12,9 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 /**
  * Builds the subject DN from a profile's layout and checks that the requested SANs fit the
  * profile. The registry already decided that the names are authorised; this class only refuses
- * requests that would produce a malformed or inconsistent certificate (an
- * {@link IllegalArgumentException}: a bug in the caller, not a user error).
+ * requests that would produce a malformed or inconsistent certificate: SANs that do not fit the
+ * profile are a bug in the caller ({@link IllegalArgumentException}: finalize checked the CSR's
+ * names against the order), a registry record too long for the subject is SUBJECT_NOT_CERTIFIABLE.
  */
 public final class SubjectNames {
   // Upper bounds of RFC 5280 Appendix A.1 (ub-common-name, ub-organization-name, ub-organizational-unit-name, ub-state-name).
@@ -20,9 +22,6 @@ public final class SubjectNames {
   private static final int UB_O = 64;
   private static final int UB_OU = 64;
   private static final int UB_ST = 128;
-  // LDH labels in A-label form: rfc822Name and dNSName are IA5String (RFC 5280 §4.2.1.6).
-  private static final Pattern DNS = Pattern.compile("(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(.+)");
 
   private SubjectNames() {}
 
@@ -61,11 +60,11 @@ public final class SubjectNames {
       throw new IllegalArgumentException(profile.name() + (email ? " needs at least one e-mail address" : " takes no e-mail address"));
     }
     for (String d : dnsNames) {
-      if (!DNS.matcher(d).matches()) throw new IllegalArgumentException("not a lowercase A-label DNS name: " + d);
+      // LDH labels in A-label form: rfc822Name and dNSName are IA5String (RFC 5280 §4.2.1.6).
+      if (!Identifier.isDnsName(d)) throw new IllegalArgumentException("not a lowercase A-label DNS name: " + d);
     }
     for (String e : emails) {
-      var m = EMAIL.matcher(e);
-      if (!m.matches() || !DNS.matcher(m.group(1).toLowerCase(Locale.ROOT)).matches()) {
+      if (!Identifier.isEmailAddress(e)) {
         throw new IllegalArgumentException("not an ASCII e-mail address: " + e);
       }
     }
@@ -74,9 +73,18 @@ public final class SubjectNames {
     }
   }
 
+  /**
+   * A subject attribute as the registry records it; one that cannot go into a certificate is the
+   * record's fault, not the client's CSR (SUBJECT_NOT_CERTIFIABLE: the RA must correct it).
+   */
   private static String bounded(String what, String v, int max) {
-    if (v == null || v.isBlank()) throw new IllegalArgumentException(what + " is required in the subject");
-    if (v.length() > max) throw new IllegalArgumentException(what + " longer than " + max + " characters (RFC 5280 A.1)");
+    if (v == null || v.isBlank()) {
+      throw DomainError.of(ErrorKind.SUBJECT_NOT_CERTIFIABLE, "the " + what + " is required in the subject and the registry has none");
+    }
+    if (v.length() > max) {
+      throw DomainError.of(ErrorKind.SUBJECT_NOT_CERTIFIABLE, "the " + what + " \"" + v + "\" is longer than " + max
+          + " characters (RFC 5280 A.1) and cannot go into a certificate; the RA must correct the structure's record");
+    }
     return v;
   }
 }

@@ -61,16 +61,6 @@ public final class Notifier {
     return n;
   }
 
-  /** True when notices are sent (an SMTP server is configured). */
-  public boolean sending() {
-    return smtp != null;
-  }
-
-  /** This instance's name in {@code claimed_by} and {@code notice_scan.scanned_by}. */
-  public String instance() {
-    return instance;
-  }
-
   private void tick() {
     if (closing || !tickDone()) return;
     Promise<Void> done = Promise.promise();

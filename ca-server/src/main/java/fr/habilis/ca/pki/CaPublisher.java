@@ -3,7 +3,6 @@ package fr.habilis.ca.pki;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
@@ -47,12 +46,14 @@ public final class CaPublisher {
   }
 
   public void mount(Router httpRouter) {
+    var problems = new fr.habilis.ca.web.ProblemHandler(fr.habilis.ca.web.HttpProblems::toProblem, null);
+    httpRouter.route("/certs/*").failureHandler(problems);
     // HEAD as GET (Vert.x leaves the body out of a HEAD answer): a client may check before fetching.
     httpRouter.route("/certs/:file").method(io.vertx.core.http.HttpMethod.GET).method(io.vertx.core.http.HttpMethod.HEAD)
         .handler(ctx -> {
       Buffer body = files.get(ctx.pathParam("file"));
       if (body == null) {
-        ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain").end("no such certificate\n");
+        ctx.fail(fr.habilis.ca.error.DomainError.notFound("no such certificate: " + ctx.request().path()));
         return;
       }
       String name = ctx.pathParam("file");
@@ -61,10 +62,6 @@ public final class CaPublisher {
           .putHeader("Cache-Control", "public, max-age=86400")
           .end(body);
     });
-    fr.habilis.ca.web.MethodNotAllowed.after(httpRouter, "GET, HEAD", "about:blank", "/certs/:file");
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    fr.habilis.ca.web.MethodNotAllowed.after(httpRouter, "GET, HEAD", problems, "/certs/:file");
   }
 }

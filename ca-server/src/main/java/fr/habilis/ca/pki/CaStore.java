@@ -194,9 +194,4 @@ public final class CaStore {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
   }
-
-  /** All CA certificates by id, for publication: root, org, pro. */
-  public static List<String> ids() {
-    return new ArrayList<>(List.of(CaHierarchy.ROOT, CaHierarchy.ORG, CaHierarchy.PRO));
-  }
 }

@@ -9,21 +9,19 @@ import java.security.interfaces.ECKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 
-/** CA key types and the signature algorithm each one signs with. */
+/** CA key types; {@link #signatureAlgorithmFor} says what each key signs with. */
 public enum KeyAlgorithm {
-  RSA_4096("RSA", 4096, "SHA256withRSA"),
-  RSA_2048("RSA", 2048, "SHA256withRSA"),
-  EC_P384("EC", 384, "SHA384withECDSA"),
-  EC_P256("EC", 256, "SHA256withECDSA");
+  RSA_4096("RSA", 4096),
+  RSA_2048("RSA", 2048),
+  EC_P384("EC", 384),
+  EC_P256("EC", 256);
 
   private final String family;
   private final int size;
-  private final String signatureAlgorithm;
 
-  KeyAlgorithm(String family, int size, String signatureAlgorithm) {
+  KeyAlgorithm(String family, int size) {
     this.family = family;
     this.size = size;
-    this.signatureAlgorithm = signatureAlgorithm;
   }
 
   /** Parses the configuration spelling: RSA-4096, RSA-2048, EC-P384, EC-P256. */
@@ -39,10 +37,6 @@ public enum KeyAlgorithm {
       g.initialize(new ECGenParameterSpec(size == 384 ? "secp384r1" : "secp256r1"), new SecureRandom());
     }
     return g.generateKeyPair();
-  }
-
-  public String signatureAlgorithm() {
-    return signatureAlgorithm;
   }
 
   /** The signature algorithm an existing key signs with (SHA-384 for P-384, per RFC 5480 §4). */

@@ -1,13 +1,12 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.registry.Habilitation;
-import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationService;
-import fr.habilis.ca.web.Problem;
 import fr.habilis.ca.web.ProblemHandler;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
@@ -52,10 +51,7 @@ public final class RaApi {
   }
 
   public void mount(Router router) {
-    ProblemHandler problems = new ProblemHandler(status -> status == 500
-        ? new Problem(RegistryErrors.PREFIX + "serverInternal", 500, "internal error; nothing was changed")
-        : status == 413 ? new Problem(RegistryErrors.PREFIX + "invalidRequest", 413, "request body too large")
-        : new Problem(RegistryErrors.PREFIX + "invalidRequest", status, "bad request"), null);
+    ProblemHandler problems = new ProblemHandler(RaErrors::toProblem, null);
     router.route("/ra/v1/*").handler(this::authenticate).failureHandler(problems);
     router.route("/ra/v1/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
 
@@ -124,7 +120,7 @@ public final class RaApi {
       try {
         st = Habilitation.Status.valueOf(status);
       } catch (IllegalArgumentException e) {
-        throw RegistryErrors.invalid("status", "must be one of RECEIVED, ACTIVE, REJECTED, REVOKED");
+        throw DomainError.invalidField("status", "must be one of RECEIVED, ACTIVE, REJECTED, REVOKED");
       }
     }
     int limit = intParam(rc, "limit", 50, 1, 500);
@@ -144,7 +140,7 @@ public final class RaApi {
       if (i < min || i > max) throw new NumberFormatException();
       return i;
     } catch (NumberFormatException e) {
-      throw RegistryErrors.invalid(name, "must be an integer between " + min + " and " + max);
+      throw DomainError.invalidField(name, "must be an integer between " + min + " and " + max);
     }
   }
 
@@ -154,7 +150,7 @@ public final class RaApi {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
         || !MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
       rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"habilis-ra\"");
-      rc.fail(RegistryErrors.unauthorized());
+      rc.fail(DomainError.unauthorized("a valid RA bearer token is required"));
       return;
     }
     rc.next();
@@ -167,9 +163,9 @@ public final class RaApi {
       Object v = io.vertx.core.json.Json.decodeValue(text);
       if (v instanceof JsonObject o) return o;
     } catch (DecodeException e) {
-      throw RegistryErrors.invalid("body", "not valid JSON");
+      throw DomainError.invalidField("body", "not valid JSON");
     }
-    throw RegistryErrors.invalid("body", "must be a JSON object");
+    throw DomainError.invalidField("body", "must be a JSON object");
   }
 
   /** Responses carrying an HMAC key must not be stored by any cache. */

@@ -1,12 +1,12 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.Pem;
 import fr.habilis.ca.registry.Habilitation;
-import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationReason;
@@ -65,14 +65,13 @@ final class RaCertificates {
     router.get("/ra/v1/certificates/:serial").handler(rc -> {
       String serial = serial(rc);
       RaApi.reply(rc, 200, ctx.db().tx(c -> certificates.findBySerial(c, serial)
-          .orElseThrow(() -> RegistryErrors.notFound("no certificate with serial " + serial)))
+          .orElseThrow(() -> DomainError.notFound("no certificate with serial " + serial)))
           .map(cert -> json(cert).put("pem", Pem.encode(List.of(new org.bouncycastle.util.io.pem.PemObject("CERTIFICATE", cert.der()))))));
     });
     router.post("/ra/v1/certificates/:serial/revoke").handler(rc -> {
       String serial = serial(rc);
       RevocationReason reason = reason(RaApi.body(rc));
-      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaApi.ACTOR, RevocationService.Permission.ANYONE)
-          .recover(RaCertificates::translate).map(this::json));
+      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaApi.ACTOR, RevocationService.Permission.ANYONE).map(this::json));
     });
   }
 
@@ -97,14 +96,14 @@ final class RaCertificates {
     String status = q.get("status");
     if (admin != null) RaRequests.cardPath(admin);
     if (status != null && !STATUSES.contains(status)) {
-      throw RegistryErrors.invalid("status", "must be one of valid, revoked, expired");
+      throw DomainError.invalidField("status", "must be one of valid, revoked, expired");
     }
     Instant expiresBefore = null;
     if (q.get("expiresBefore") != null) {
       try {
         expiresBefore = Instant.parse(q.get("expiresBefore"));
       } catch (DateTimeParseException e) {
-        throw RegistryErrors.invalid("expiresBefore", "an RFC 3339 UTC time such as 2027-01-31T00:00:00Z");
+        throw DomainError.invalidField("expiresBefore", "an RFC 3339 UTC time such as 2027-01-31T00:00:00Z");
       }
     }
     int limit = RaApi.intParam(rc, "limit", 50, 1, 500);
@@ -145,7 +144,7 @@ final class RaCertificates {
   private static String serial(RoutingContext rc) {
     String s = rc.pathParam("serial");
     if (s == null || !SERIAL.matcher(s).matches() || SerialNumbers.fromHex(s).signum() <= 0) {
-      throw RegistryErrors.invalid("serial", "a certificate serial number in hexadecimal");
+      throw DomainError.invalidField("serial", "a certificate serial number in hexadecimal");
     }
     return SerialNumbers.toHex(SerialNumbers.fromHex(s));
   }
@@ -155,13 +154,7 @@ final class RaCertificates {
     if (v == null) return RevocationReason.UNSPECIFIED;
     List<String> names = Arrays.stream(RevocationReason.values()).map(RevocationReason::rfcName).toList();
     return (v instanceof String s ? RevocationReason.ofName(s) : java.util.Optional.<RevocationReason>empty())
-        .orElseThrow(() -> RegistryErrors.invalid("reason", "one of " + String.join(", ", names)));
-  }
-
-  private static <T> Future<T> translate(Throwable e) {
-    if (e instanceof RevocationService.UnknownCertificate) return Future.failedFuture(RegistryErrors.notFound(e.getMessage()));
-    if (e instanceof RevocationService.AlreadyRevoked) return Future.failedFuture(RegistryErrors.conflict(e.getMessage()));
-    return Future.failedFuture(e);
+        .orElseThrow(() -> DomainError.invalidField("reason", "one of " + String.join(", ", names)));
   }
 
   private static Instant min(Instant a, Instant b) {

@@ -1,11 +1,11 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.CaHierarchy;
-import fr.habilis.ca.registry.RegistryErrors;
-import fr.habilis.ca.registry.RegistryErrors.FieldError;
+import fr.habilis.ca.error.DomainError.FieldError;
 import fr.habilis.ca.renewal.Incident;
 import fr.habilis.ca.renewal.RenewalService;
 import io.vertx.core.json.JsonArray;
@@ -53,7 +53,7 @@ final class RaIncidents {
     router.get("/ra/v1/incidents/:id").handler(rc -> {
       long id = id(rc.pathParam("id"));
       RaApi.reply(rc, 200, renewal.incident(id)
-          .map(found -> found.orElseThrow(() -> RegistryErrors.notFound("no incident " + rc.pathParam("id"))))
+          .map(found -> found.orElseThrow(() -> DomainError.notFound("no incident " + rc.pathParam("id"))))
           .compose(i -> renewal.covered(i).map(n -> json(i).put("certificates", n))));
     });
   }
@@ -104,7 +104,7 @@ final class RaIncidents {
         errors.add(new FieldError("explanationUrl", "an absolute http(s) URL of at most 500 characters"));
       }
     }
-    if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+    if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
     return new NewIncident(scope, target, reason, url);
   }
 
@@ -143,7 +143,7 @@ final class RaIncidents {
     try {
       return Long.parseLong(s);
     } catch (NumberFormatException e) {
-      throw RegistryErrors.notFound("no incident " + s);
+      throw DomainError.notFound("no incident " + s);
     }
   }
 

@@ -1,10 +1,10 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.notify.NoticeKind;
 import fr.habilis.ca.notify.Outbox;
-import fr.habilis.ca.registry.RegistryErrors;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -33,16 +33,16 @@ final class RaNotices {
     router.get("/ra/v1/notices/:id").handler(rc -> {
       long id = id(rc);
       RaApi.reply(rc, 200, ctx.db().tx(c -> outbox.find(c, id)
-          .orElseThrow(() -> RegistryErrors.notFound("no notice " + id)))
+          .orElseThrow(() -> DomainError.notFound("no notice " + id)))
           .map(e -> json(e).put("text", e.text()).put("html", e.html())));
     });
     router.post("/ra/v1/notices/:id/retry").handler(rc -> {
       long id = id(rc);
       RaApi.body(rc);
       RaApi.reply(rc, 200, ctx.db().tx(c -> {
-        Outbox.Entry e = outbox.find(c, id).orElseThrow(() -> RegistryErrors.notFound("no notice " + id));
+        Outbox.Entry e = outbox.find(c, id).orElseThrow(() -> DomainError.notFound("no notice " + id));
         if (!outbox.retry(c, id, ctx.clock().instant())) {
-          throw RegistryErrors.conflict("notice " + id + " is " + e.state() + "; only a failed or cancelled notice can be sent again");
+          throw DomainError.conflict("notice " + id + " is " + e.state() + "; only a failed or cancelled notice can be sent again");
         }
         return outbox.find(c, id).orElseThrow();
       }).map(this::json));
@@ -53,17 +53,17 @@ final class RaNotices {
     var q = rc.queryParams();
     String state = q.get("state");
     if (state != null && !STATES.contains(state)) {
-      throw RegistryErrors.invalid("state", "must be one of " + String.join(", ", STATES));
+      throw DomainError.invalidField("state", "must be one of " + String.join(", ", STATES));
     }
     String kind = q.get("kind");
     if (kind != null && NoticeKind.ofStored(kind).isEmpty()) {
-      throw RegistryErrors.invalid("kind", "must be one of " + String.join(", ",
+      throw DomainError.invalidField("kind", "must be one of " + String.join(", ",
           Arrays.stream(NoticeKind.values()).map(NoticeKind::stored).toList()));
     }
     String serial = q.get("serial");
     if (serial != null) {
       if (!serial.matches("[0-9A-Fa-f]{1,64}") || SerialNumbers.fromHex(serial).signum() <= 0) {
-        throw RegistryErrors.invalid("serial", "a certificate serial number in hexadecimal");
+        throw DomainError.invalidField("serial", "a certificate serial number in hexadecimal");
       }
       serial = SerialNumbers.toHex(SerialNumbers.fromHex(serial));
     }
@@ -84,7 +84,7 @@ final class RaNotices {
       if (id <= 0) throw new NumberFormatException();
       return id;
     } catch (NumberFormatException e) {
-      throw RegistryErrors.invalid("id", "a notice id is a positive integer");
+      throw DomainError.invalidField("id", "a notice id is a positive integer");
     }
   }
 

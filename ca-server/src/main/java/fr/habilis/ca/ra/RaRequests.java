@@ -1,13 +1,14 @@
 package fr.habilis.ca.ra;
 
+import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Departments;
 import fr.habilis.ca.registry.Habilitation.Signatory;
 import fr.habilis.ca.registry.IdType;
 import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
-import fr.habilis.ca.registry.RegistryErrors;
-import fr.habilis.ca.registry.RegistryErrors.FieldError;
+import fr.habilis.ca.error.DomainError.FieldError;
 import fr.habilis.ca.registry.RegistryService.NewHabilitation;
 import fr.habilis.ca.registry.Structure;
 import io.vertx.core.json.JsonArray;
@@ -25,9 +26,6 @@ import java.util.regex.Pattern;
  */
 final class RaRequests {
   static final Pattern CARD = Pattern.compile("[0-9]{10}");
-  static final Pattern DNS = Pattern.compile(
-      "(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
-  private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}");
   private static final Pattern PHONE = Pattern.compile("\\+?[0-9 .()-]{6,32}");
 
   private final List<FieldError> errors = new ArrayList<>();
@@ -148,7 +146,7 @@ final class RaRequests {
   }
 
   static String cardPath(String card) {
-    if (card == null || !CARD.matcher(card).matches()) throw RegistryErrors.invalid("cardNumber", "a card number is 10 digits");
+    if (card == null || !CARD.matcher(card).matches()) throw DomainError.invalidField("cardNumber", "a card number is 10 digits");
     return card;
   }
 
@@ -226,7 +224,7 @@ final class RaRequests {
     if (d == null) return null;
     d = d.toLowerCase(Locale.ROOT);
     if (d.startsWith("@")) d = d.substring(1);
-    if (!DNS.matcher(d).matches()) {
+    if (!Identifier.isDnsName(d)) {
       error(path, "not a domain name (lowercase letters, digits and hyphens, at least two labels)");
       return null;
     }
@@ -244,7 +242,7 @@ final class RaRequests {
 
   private String email(JsonObject o, String name, String path, boolean required) {
     String e = text(o, name, path, 254, required);
-    if (e != null && !EMAIL.matcher(e).matches()) {
+    if (e != null && !Identifier.isEmailAddress(e)) {
       error(path, "not an e-mail address");
       return null;
     }
@@ -321,6 +319,6 @@ final class RaRequests {
   }
 
   private void failIfInvalid() {
-    if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+    if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
   }
 }

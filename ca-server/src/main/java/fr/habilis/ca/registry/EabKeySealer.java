@@ -1,5 +1,6 @@
 package fr.habilis.ca.registry;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.pki.CaSecret;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -42,16 +43,19 @@ public final class EabKeySealer {
     }
   }
 
-  /** The HMAC key; fails with {@link SealedKeyUnreadable} for another CA secret, another kid or altered bytes. */
+  /**
+   * The HMAC key; fails with an UNAUTHORIZED {@link DomainError} for another CA secret (a database
+   * restored without its keystore), another kid or altered bytes: nothing can bind with it.
+   */
   public byte[] open(String kid, byte[] sealed) {
     if (sealed == null || sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
-      throw new SealedKeyUnreadable("EAB credential " + kid + " has no readable sealed key");
+      throw unreadable(kid);
     }
     try {
       Cipher gcm = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(sealed, 1, 1 + NONCE_BYTES), kid);
       return gcm.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);
     } catch (javax.crypto.AEADBadTagException e) {
-      throw new SealedKeyUnreadable("EAB credential " + kid + " was sealed under another CA secret, or altered");
+      throw unreadable(kid);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM unavailable", e);
     }
@@ -64,10 +68,8 @@ public final class EabKeySealer {
     return gcm;
   }
 
-  /** A sealed key that this CA secret cannot open. */
-  public static final class SealedKeyUnreadable extends RuntimeException {
-    public SealedKeyUnreadable(String message) {
-      super(message);
-    }
+  private static DomainError unreadable(String kid) {
+    return DomainError.unauthorized("EAB credential " + kid + " cannot be verified by this CA (its key was sealed under"
+        + " another CA secret, or altered); ask the RA for a new one");
   }
 }

@@ -52,7 +52,7 @@ public final class EabRepository {
     return cred;
   }
 
-  /** The credential, its key opened (null once consumed); {@link EabKeySealer.SealedKeyUnreadable} under another CA secret. */
+  /** The credential, its key opened (null once consumed); an UNAUTHORIZED DomainError under another CA secret. */
   public Optional<EabCredential> find(Connection c, String kid) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT kid, hmac_key_sealed, admin_id, expires_at, consumed_at, account_id"
         + " FROM eab_credentials WHERE kid = ?")) {

@@ -1,5 +1,6 @@
 package fr.habilis.ca.registry;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
@@ -58,7 +59,7 @@ public final class RegistryService {
   public Future<Structure> createStructure(Structure s, String actor) {
     return ctx.db().tx(c -> {
       if (repo.findStructure(c, s.nationalId()).isPresent()) {
-        throw RegistryErrors.conflict("structure " + s.nationalId() + " is already recorded");
+        throw DomainError.conflict("structure " + s.nationalId() + " is already recorded");
       }
       repo.insertStructure(c, s, now());
       ctx.audit().append(c, actor, "structure.created", s.nationalId(), new JsonObject().put("name", s.name())
@@ -69,7 +70,7 @@ public final class RegistryService {
 
   public Future<Structure> structure(String nationalId) {
     return ctx.db().tx(c -> repo.findStructure(c, nationalId)
-        .orElseThrow(() -> RegistryErrors.notFound("no structure " + nationalId)));
+        .orElseThrow(() -> DomainError.notFound("no structure " + nationalId)));
   }
 
   /** The structure, in the caller's transaction. */
@@ -80,29 +81,29 @@ public final class RegistryService {
   public Future<Habilitation> createHabilitation(NewHabilitation req, String actor) {
     return ctx.db().tx(c -> {
       Instant now = now();
-      List<RegistryErrors.FieldError> errors = new ArrayList<>();
+      List<DomainError.FieldError> errors = new ArrayList<>();
       Optional<Structure> structure = repo.findStructure(c, req.structureId());
       if (structure.isEmpty()) {
-        errors.add(new RegistryErrors.FieldError("structure", "no structure " + req.structureId() + " is recorded"));
+        errors.add(new DomainError.FieldError("structure", "no structure " + req.structureId() + " is recorded"));
       } else {
         String env = structure.get().environment();
         if (req.form().equals("414") && !env.equals("test")) {
-          errors.add(new RegistryErrors.FieldError("form", "form 414 is for test structures; " + req.structureId() + " is a production structure"));
+          errors.add(new DomainError.FieldError("form", "form 414 is for test structures; " + req.structureId() + " is a production structure"));
         } else if (req.form().equals("413") && !env.equals("production")) {
-          errors.add(new RegistryErrors.FieldError("form", "form 413 is for production structures; use form 414 for a test structure"));
+          errors.add(new DomainError.FieldError("form", "form 413 is for production structures; use form 414 for a test structure"));
         }
         IdType type = structure.get().idType();
         if (req.signatory().role() == Signatory.Role.PRACTICE_HOLDER && type != IdType.RPPS_RANG && type != IdType.ADELI_RANG) {
-          errors.add(new RegistryErrors.FieldError("signatory.role", "PRACTICE_HOLDER signs for a practice known by its RPPS or ADELI rang"));
+          errors.add(new DomainError.FieldError("signatory.role", "PRACTICE_HOLDER signs for a practice known by its RPPS or ADELI rang"));
         }
       }
       for (int i = 0; i < req.administrators().size(); i++) {
         if (repo.isReplacedCard(c, req.administrators().get(i).cardNumber())) {
-          errors.add(new RegistryErrors.FieldError("administrators[" + i + "].cardNumber",
+          errors.add(new DomainError.FieldError("administrators[" + i + "].cardNumber",
               "this card has been replaced; name the holder's current card"));
         }
       }
-      if (!errors.isEmpty()) throw RegistryErrors.invalid(errors);
+      if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
       String reference = repo.insertHabilitation(c, req.structureId(), req.form(), req.signatory(), req.usage(),
           req.editor(), req.solution(), req.language() == null ? Language.FR : req.language(),
           req.informEmails() == null ? List.of() : req.informEmails(), now);
@@ -188,15 +189,15 @@ public final class RegistryService {
       repo.lock(c, h.id());
       h = find(c, reference);
       if (h.status() != Status.ACTIVE && h.status() != Status.RECEIVED) {
-        throw RegistryErrors.conflict("habilitation " + reference + " is " + h.status()
+        throw DomainError.conflict("habilitation " + reference + " is " + h.status()
             + ": administrators can be added to a RECEIVED or ACTIVE habilitation only");
       }
       if (repo.isReplacedCard(c, a.cardNumber())) {
-        throw RegistryErrors.invalid("cardNumber", "this card has been replaced; name the holder's current card");
+        throw DomainError.invalidField("cardNumber", "this card has been replaced; name the holder's current card");
       }
       Administrator person = person(c, a, now);
       if (h.names(person.id())) {
-        throw RegistryErrors.conflict("card " + a.cardNumber() + " is already named on " + reference);
+        throw DomainError.conflict("card " + a.cardNumber() + " is already named on " + reference);
       }
       repo.addAdmin(c, h.id(), person.id(), now);
       List<IssuedCredential> creds = new ArrayList<>();
@@ -216,16 +217,16 @@ public final class RegistryService {
       Habilitation h = find(c, reference);
       repo.lock(c, h.id());
       if (h.status() == Status.REJECTED || h.status() == Status.REVOKED) {
-        throw RegistryErrors.conflict("habilitation " + reference + " is " + h.status());
+        throw DomainError.conflict("habilitation " + reference + " is " + h.status());
       }
       Administrator a = repo.findAdminByCard(c, cardNumber)
-          .orElseThrow(() -> RegistryErrors.notFound("card " + cardNumber + " is not named on " + reference));
+          .orElseThrow(() -> DomainError.notFound("card " + cardNumber + " is not named on " + reference));
       if (h.administrators().size() == 1 && h.names(a.id())) {
-        throw RegistryErrors.conflict("card " + cardNumber + " is the last administrator of " + reference
+        throw DomainError.conflict("card " + cardNumber + " is the last administrator of " + reference
             + "; revoke the habilitation instead");
       }
       if (!repo.removeAdmin(c, h.id(), a.id(), now)) {
-        throw RegistryErrors.notFound("card " + cardNumber + " is not named on " + reference);
+        throw DomainError.notFound("card " + cardNumber + " is not named on " + reference);
       }
       ctx.audit().append(c, actor, "habilitation.admin.removed", reference, new JsonObject()
           .put("cardNumber", cardNumber).encode());
@@ -240,9 +241,9 @@ public final class RegistryService {
     return ctx.db().tx(c -> {
       Instant now = now();
       Administrator a = repo.findAdminByCard(c, cardNumber)
-          .orElseThrow(() -> RegistryErrors.notFound("no administrator holds card " + cardNumber));
+          .orElseThrow(() -> DomainError.notFound("no administrator holds card " + cardNumber));
       boolean active = repo.namingAdmin(c, a.id()).stream().anyMatch(h -> h.status() == Status.ACTIVE && h.names(a.id()));
-      if (!active) throw RegistryErrors.conflict("card " + cardNumber + " is named on no active habilitation");
+      if (!active) throw DomainError.conflict("card " + cardNumber + " is named on no active habilitation");
       EabCredential cred = eab.mint(c, a.id(), now, eabValidity());
       ctx.audit().append(c, actor, "eab.minted", cardNumber, new JsonObject().put("kid", cred.kid()).encode());
       return new IssuedCredential(a.cardNumber(), cred);
@@ -253,9 +254,9 @@ public final class RegistryService {
   public Future<Administrator> replaceCard(String oldCard, String newCard, Administrator.CardType type, String actor) {
     return ctx.db().tx(c -> {
       Administrator a = repo.findAdminByCard(c, oldCard)
-          .orElseThrow(() -> RegistryErrors.notFound("no administrator holds card " + oldCard));
+          .orElseThrow(() -> DomainError.notFound("no administrator holds card " + oldCard));
       if (repo.findAdminByCard(c, newCard).isPresent() || repo.isReplacedCard(c, newCard)) {
-        throw RegistryErrors.conflict("card " + newCard + " is already known");
+        throw DomainError.conflict("card " + newCard + " is already known");
       }
       repo.replaceCard(c, a, newCard, type, now());
       ctx.audit().append(c, actor, "admin.card.replaced", a.id(), new JsonObject().put("from", oldCard)
@@ -311,13 +312,13 @@ public final class RegistryService {
 
   private Habilitation find(Connection c, String reference) throws SQLException {
     return repo.findHabilitation(c, reference)
-        .orElseThrow(() -> RegistryErrors.notFound("no habilitation " + reference));
+        .orElseThrow(() -> DomainError.notFound("no habilitation " + reference));
   }
 
   private void transition(Connection c, Habilitation h, Status from, Status to, String reason, Instant now) throws SQLException {
     if (!repo.transition(c, h.id(), from, to, reason, now)) {
       Status current = find(c, h.reference()).status();
-      throw RegistryErrors.conflict("habilitation " + h.reference() + " is " + current + "; only a " + from
+      throw DomainError.conflict("habilitation " + h.reference() + " is " + current + "; only a " + from
           + " habilitation can become " + to);
     }
   }

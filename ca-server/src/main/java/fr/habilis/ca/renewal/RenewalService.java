@@ -1,12 +1,13 @@
 package fr.habilis.ca.renewal;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.IssuingCa;
 import fr.habilis.ca.registry.Offer;
-import fr.habilis.ca.registry.RegistryErrors;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.revocation.RevocationReason;
 import fr.habilis.ca.revocation.RevocationService;
@@ -44,13 +45,6 @@ public final class RenewalService {
   /** base64url(keyIdentifier) of each issuing CA → its id: the AKI half of a certificate identifier. */
   private final Map<String, String> caByKeyId = new HashMap<>();
 
-  /** No certificate of ours has this identifier (unknown AKI or serial). */
-  public static final class UnknownCertificate extends RuntimeException {
-    UnknownCertificate(CertificateId id) {
-      super("no certificate " + id + " was issued by this CA", null, false, false);
-    }
-  }
-
   public RenewalService(ServerContext ctx, RegistryService registry, RevocationService revocation) {
     this.ctx = ctx;
     this.registry = registry;
@@ -68,17 +62,21 @@ public final class RenewalService {
 
   /**
    * renewalInfo: two indexed reads (the certificate by primary key, the latest incident covering
-   * it), no write and no lock. Fails with {@link UnknownCertificate}.
+   * it), no write and no lock. Fails with NOT_FOUND when no certificate of ours has this identifier.
    */
   public Future<SuggestedWindow> renewalInfo(CertificateId id) {
     String caId = caOf(id);
-    if (caId == null) return Future.failedFuture(new UnknownCertificate(id));
+    if (caId == null) return Future.failedFuture(unknown(id));
     String serial = SerialNumbers.toHex(id.serial());
     return ctx.db().tx(c -> {
       RenewalFacts facts = repo.facts(c, serial).filter(f -> f.caId().equals(caId))
-          .orElseThrow(() -> new UnknownCertificate(id));
+          .orElseThrow(() -> unknown(id));
       return RenewalWindows.suggest(facts, repo.latestIncident(c, facts).orElse(null), policy);
     });
+  }
+
+  private static DomainError unknown(CertificateId id) {
+    return DomainError.notFound("no certificate " + id + " was issued by this CA");
   }
 
   /** Where an incident is explained: the operator's URL, else this server's public page for it. */
@@ -123,12 +121,12 @@ public final class RenewalService {
     repo.lockReplacement(c, predecessor);
     Optional<RenewalFacts> facts = repo.facts(c, predecessor);
     if (facts.isPresent() && facts.get().replacedBy() != null) {
-      return Optional.of(new ReplacementDecision.Refusal(ReplacementDecision.Kind.ALREADY_REPLACED,
+      return Optional.of(new ReplacementDecision.Refusal(ErrorKind.ALREADY_REPLACED,
           "certificate " + predecessor + " was already replaced by " + facts.get().replacedBy()));
     }
     Long other = repo.claimingOrder(c, predecessor, orderId);
     if (other != null) {
-      return Optional.of(new ReplacementDecision.Refusal(ReplacementDecision.Kind.ALREADY_REPLACED,
+      return Optional.of(new ReplacementDecision.Refusal(ErrorKind.ALREADY_REPLACED,
           "certificate " + predecessor + " is already being replaced by order " + other));
     }
     return Optional.empty();
@@ -159,7 +157,7 @@ public final class RenewalService {
   public Future<List<StoredCertificate>> chain(String serial) {
     return ctx.db().tx(c -> {
       StoredCertificate cert = certificates.findBySerial(c, serial)
-          .orElseThrow(() -> RegistryErrors.notFound("no certificate with serial " + serial));
+          .orElseThrow(() -> DomainError.notFound("no certificate with serial " + serial));
       Deque<StoredCertificate> chain = new ArrayDeque<>();
       chain.add(cert);
       for (StoredCertificate p = cert; p.replaces() != null && chain.size() < MAX_CHAIN; ) {
@@ -189,9 +187,9 @@ public final class RenewalService {
       Instant now = ctx.clock().instant();
       switch (scope) {
         case CERTIFICATE -> certificates.findBySerial(c, target)
-            .orElseThrow(() -> RegistryErrors.notFound("no certificate with serial " + target));
+            .orElseThrow(() -> DomainError.notFound("no certificate with serial " + target));
         case STRUCTURE -> {
-          if (registry.structure(c, target).isEmpty()) throw RegistryErrors.notFound("no structure " + target);
+          if (registry.structure(c, target).isEmpty()) throw DomainError.notFound("no structure " + target);
         }
         default -> {
           // profile and CA names were checked with the request's other fields

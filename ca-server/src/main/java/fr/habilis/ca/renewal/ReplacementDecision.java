@@ -1,5 +1,8 @@
 package fr.habilis.ca.renewal;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
+
 import java.time.Instant;
 import java.util.Optional;
 
@@ -14,17 +17,15 @@ import java.util.Optional;
 public final class ReplacementDecision {
   private ReplacementDecision() {}
 
-  /** Why a {@code replaces} is refused; the ACME front end maps each kind to its problem type. */
-  public enum Kind {
-    /** {@code malformed} (400): no such certificate, expired, or another product or structure. */
-    MALFORMED,
-    /** {@code unauthorized} (403): not this administrator's certificate. */
-    UNAUTHORIZED,
-    /** {@code alreadyReplaced} (409, RFC 9773 §7.4). */
-    ALREADY_REPLACED
+  /**
+   * Why a {@code replaces} is refused: MALFORMED (no such certificate, expired, another product or
+   * structure), UNAUTHORIZED (not this administrator's certificate) or ALREADY_REPLACED (RFC 9773 §7.4).
+   */
+  public record Refusal(ErrorKind kind, String detail) {
+    public DomainError toError() {
+      return DomainError.of(kind, detail);
+    }
   }
-
-  public record Refusal(Kind kind, String detail) {}
 
   /**
    * What the newOrder transaction knows about the predecessor: its facts (null when no certificate
@@ -36,34 +37,34 @@ public final class ReplacementDecision {
 
   public static Optional<Refusal> decide(Predecessor p, String profile, String structureId, Instant now) {
     RenewalFacts f = p.facts();
-    if (f == null) return refuse(Kind.MALFORMED, "replaces: no certificate " + p.id() + " was issued by this CA");
+    if (f == null) return refuse(ErrorKind.MALFORMED, "replaces: no certificate " + p.id() + " was issued by this CA");
     if (!p.orderedByAccount() && !p.managedByAdministrator()) {
-      return refuse(Kind.UNAUTHORIZED, "replaces: certificate " + f.serialHex() + " was neither ordered by this account nor"
+      return refuse(ErrorKind.UNAUTHORIZED, "replaces: certificate " + f.serialHex() + " was neither ordered by this account nor"
           + " belongs to a structure and offer its administrator is habilitated for");
     }
     if (!f.notAfter().isAfter(now)) {
-      return refuse(Kind.MALFORMED, "replaces: certificate " + f.serialHex() + " expired at " + f.notAfter()
+      return refuse(ErrorKind.MALFORMED, "replaces: certificate " + f.serialHex() + " expired at " + f.notAfter()
           + "; an expired certificate is not replaced, order without replaces");
     }
     if (f.replacedBy() != null) {
-      return refuse(Kind.ALREADY_REPLACED, "certificate " + f.serialHex() + " was already replaced by " + f.replacedBy());
+      return refuse(ErrorKind.ALREADY_REPLACED, "certificate " + f.serialHex() + " was already replaced by " + f.replacedBy());
     }
     if (p.claimingOrder() != null) {
-      return refuse(Kind.ALREADY_REPLACED, "certificate " + f.serialHex() + " is already being replaced by order "
+      return refuse(ErrorKind.ALREADY_REPLACED, "certificate " + f.serialHex() + " is already being replaced by order "
           + p.claimingOrder());
     }
     if (!f.profile().equals(profile)) {
-      return refuse(Kind.MALFORMED, "replaces: certificate " + f.serialHex() + " is a " + f.profile()
+      return refuse(ErrorKind.MALFORMED, "replaces: certificate " + f.serialHex() + " is a " + f.profile()
           + " certificate; its successor must be of the same product, not " + profile);
     }
     if (!f.structureId().equals(structureId)) {
-      return refuse(Kind.MALFORMED, "replaces: certificate " + f.serialHex() + " belongs to structure " + f.structureId()
+      return refuse(ErrorKind.MALFORMED, "replaces: certificate " + f.serialHex() + " belongs to structure " + f.structureId()
           + "; its successor must be for the same structure, not " + structureId);
     }
     return Optional.empty();
   }
 
-  private static Optional<Refusal> refuse(Kind kind, String detail) {
+  private static Optional<Refusal> refuse(ErrorKind kind, String detail) {
     return Optional.of(new Refusal(kind, detail));
   }
 }

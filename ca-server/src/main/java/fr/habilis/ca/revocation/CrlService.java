@@ -97,6 +97,9 @@ public final class CrlService {
     return next;
   }
 
+  /** A CRL's number and its entries, read in one transaction, to be signed off it. */
+  private record Numbered(long number, CrlWriter writer) {}
+
   private Future<Published> generate(String caId) {
     Issuer issuer = issuers.get(caId);
     Instant thisUpdate = ctx.clock().instant();
@@ -105,12 +108,12 @@ public final class CrlService {
           long number = nextNumber(c, caId, thisUpdate);
           CrlWriter writer = new CrlWriter();
           stream(c, caId, thisUpdate, writer);
-          return new Object[] {number, writer};
+          return new Numbered(number, writer);
         })
         .compose(r -> ctx.signers().executeBlocking(() -> {
-          byte[] der = ((CrlWriter) r[1]).sign(issuer.certificate(), issuer.key(), (Long) r[0], thisUpdate, nextUpdate);
+          byte[] der = r.writer().sign(issuer.certificate(), issuer.key(), r.number(), thisUpdate, nextUpdate);
           String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 12) + "\"";
-          return new Published(der, (Long) r[0], thisUpdate, nextUpdate, etag);
+          return new Published(der, r.number(), thisUpdate, nextUpdate, etag);
         }, false))
         .onSuccess(p -> current.put(caId, p));
   }

@@ -1,5 +1,6 @@
 package fr.habilis.ca.revocation;
 
+import fr.habilis.ca.error.ErrorKind;
 import static fr.habilis.ca.store.Sql.instant;
 
 import fr.habilis.ca.ServerContext;
@@ -46,9 +47,10 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  * on revocation. A request with a nonce (RFC 8954) gets a freshly signed response echoing it.
  */
 public final class OcspResponder {
-  static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
-  static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
-  static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
+  // OCSPResponse with only a responseStatus (RFC 6960 §4.2.1): malformedRequest, internalError, unauthorized.
+  private static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
+  private static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
+  private static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Map<ASN1ObjectIdentifier, String> HASHES = Map.of(
       OIWObjectIdentifiers.idSHA1, "SHA-1", NISTObjectIdentifiers.id_sha256, "SHA-256");
@@ -98,13 +100,29 @@ public final class OcspResponder {
     }
   }
 
+  /**
+   * The one mapping of a refusal to an OCSP response status: a request that cannot be read is
+   * malformedRequest, a CA this responder does not serve is unauthorized (RFC 6960 §2.3, RFC 5019
+   * §2.2.3), anything else internalError.
+   */
+  static Answer refused(ErrorKind kind) {
+    return new Answer(switch (kind) {
+      case MALFORMED, PAYLOAD_TOO_LARGE, METHOD_NOT_ALLOWED, UNSUPPORTED_MEDIA_TYPE -> MALFORMED;
+      case UNAUTHORIZED, NOT_FOUND -> UNAUTHORIZED;
+      default -> INTERNAL_ERROR;
+    }, null);
+  }
+
   /** The cached answer for these exact request bytes, or null (then {@link #answer} does the work). */
   public Cached cachedFor(ByteBuffer request) {
     String key = byRequest.get(request);
     return key == null ? null : byCertificate.get(key);
   }
 
-  /** Parses, checks and answers a DER request; never fails (errors become OCSP error statuses). */
+  /**
+   * Parses, checks and answers a DER request: a refused request gets its OCSP error status; fails
+   * only on a fault (reading the database, signing), which the front end logs and answers internalError.
+   */
   public Future<Answer> answer(byte[] request) {
     OCSPReq req;
     try {
@@ -113,7 +131,7 @@ public final class OcspResponder {
       req = new OCSPReq(org.bouncycastle.asn1.ocsp.OCSPRequest.getInstance(
           org.bouncycastle.asn1.ASN1Primitive.fromByteArray(request)));
     } catch (IOException | RuntimeException e) {
-      return Future.succeededFuture(new Answer(MALFORMED, null));
+      return Future.succeededFuture(refused(ErrorKind.MALFORMED));
     }
     // Bouncy Castle decodes the request's fields lazily: a CertID of an unexpected ASN.1 shape
     // fails here, not in the constructor, and is as malformed as an unparsable request.
@@ -124,23 +142,23 @@ public final class OcspResponder {
       nonce = req.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
       Req[] items = req.getRequestList();
       if (items.length == 0 || items.length > maxCertIds) {
-        return Future.succeededFuture(new Answer(MALFORMED, null));
+        return Future.succeededFuture(refused(ErrorKind.MALFORMED));
       }
       for (Req item : items) {
         CertificateID id = item.getCertID();
-        if (!HASHES.containsKey(id.getHashAlgOID())) return Future.succeededFuture(new Answer(MALFORMED, null));
+        if (!HASHES.containsKey(id.getHashAlgOID())) return Future.succeededFuture(refused(ErrorKind.MALFORMED));
         String ca = issuers.get(issuerKey(id.getHashAlgOID(), id.getIssuerNameHash(), id.getIssuerKeyHash()));
-        if (ca == null) return Future.succeededFuture(new Answer(UNAUTHORIZED, null));
-        if (caId != null && !caId.equals(ca)) return Future.succeededFuture(new Answer(MALFORMED, null));
-        if (id.getSerialNumber().signum() <= 0) return Future.succeededFuture(new Answer(MALFORMED, null));
+        if (ca == null) return Future.succeededFuture(refused(ErrorKind.UNAUTHORIZED));
+        if (caId != null && !caId.equals(ca)) return Future.succeededFuture(refused(ErrorKind.MALFORMED));
+        if (id.getSerialNumber().signum() <= 0) return Future.succeededFuture(refused(ErrorKind.MALFORMED));
         caId = ca;
         ids.add(id);
       }
     } catch (RuntimeException e) {
-      return Future.succeededFuture(new Answer(MALFORMED, null));
+      return Future.succeededFuture(refused(ErrorKind.MALFORMED));
     }
     if (nonce != null && (nonce.getExtnValue().getOctets().length < 1 || nonce.getExtnValue().getOctets().length > 34)) {
-      return Future.succeededFuture(new Answer(MALFORMED, null)); // RFC 8954: 1 to 32 octets of nonce
+      return Future.succeededFuture(refused(ErrorKind.MALFORMED)); // RFC 8954: 1 to 32 octets of nonce
     }
     String ca = caId;
     boolean cacheable = nonce == null && ids.size() == 1;
@@ -170,8 +188,7 @@ public final class OcspResponder {
             return new Answer(der, cached);
           }
           return new Answer(der, null);
-        }, false)
-        .recover(err -> Future.succeededFuture(new Answer(INTERNAL_ERROR, null)));
+        }, false);
   }
 
   /** After a revocation: cached responses for the certificate are re-signed now with the new status. */

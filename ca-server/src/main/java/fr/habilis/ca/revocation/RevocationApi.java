@@ -2,8 +2,11 @@ package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.web.MethodNotAllowed;
-import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
+import fr.habilis.ca.web.HttpProblems;
 import fr.habilis.ca.web.ProblemHandler;
+import fr.habilis.ca.web.RequestIds;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -14,6 +17,8 @@ import java.nio.ByteBuffer;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +26,7 @@ import java.util.regex.Pattern;
  * {@code GET /crl/{ca}.crl} and the OCSP responder at {@code POST /ocsp} and {@code GET /ocsp/{request}}.
  */
 public final class RevocationApi {
+  private static final Logger LOG = Logger.getLogger(RevocationApi.class.getName());
   private static final CharSequence OCSP_TYPE = HttpHeaders.createOptimized("application/ocsp-response");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
@@ -45,15 +51,14 @@ public final class RevocationApi {
   public void mount(Router router) {
     crl.start();
     ctx.vertx().setPeriodic(5 * 60_000, id -> ocsp.refreshAging());
-    ProblemHandler problems = new ProblemHandler(status -> new Problem("about:blank", status == 500 ? 500 : status,
-        status == 413 ? "request too large" : "bad request"), null);
+    ProblemHandler problems = new ProblemHandler(HttpProblems::toProblem, null);
     router.route("/crl/*").failureHandler(problems);
     router.get("/crl/:file").handler(this::crl);
     router.head("/crl/:file").handler(this::crl);
     router.post("/ocsp").handler(BodyHandler.create(false).setBodyLimit(MAX_OCSP_REQUEST)).handler(rc -> {
       byte[] request = rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes();
       answer(rc, request);
-    }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
+    }).failureHandler(this::ocspFailure);
     router.get("/ocsp/*").handler(rc -> {
       byte[] request;
       String path = rc.request().path();
@@ -62,14 +67,14 @@ public final class RevocationApi {
         String encoded = path.length() > "/ocsp/".length() ? path.substring("/ocsp/".length()) : "";
         request = Base64.getDecoder().decode(percentDecode(encoded));
       } catch (IllegalArgumentException e) {
-        send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null));
+        send(rc, OcspResponder.refused(ErrorKind.MALFORMED));
         return;
       }
       answer(rc, request);
-    }).failureHandler(rc -> send(rc, new OcspResponder.Answer(OcspResponder.MALFORMED, null)));
-    MethodNotAllowed.after(router, "GET, HEAD", "about:blank", "/crl/:file");
-    MethodNotAllowed.after(router, "GET, POST", "about:blank", "/ocsp");
-    MethodNotAllowed.after(router, "GET", "about:blank", "/ocsp/*");
+    }).failureHandler(this::ocspFailure);
+    MethodNotAllowed.after(router, "GET, HEAD", problems, "/crl/:file");
+    MethodNotAllowed.after(router, "GET, POST", problems, "/ocsp");
+    MethodNotAllowed.after(router, "GET", problems, "/ocsp/*");
   }
 
   private void answer(RoutingContext rc, byte[] request) {
@@ -78,8 +83,23 @@ public final class RevocationApi {
       send(rc, new OcspResponder.Answer(hit.der(), hit));
       return;
     }
-    ocsp.answer(request).onSuccess(a -> send(rc, a))
-        .onFailure(e -> send(rc, new OcspResponder.Answer(OcspResponder.INTERNAL_ERROR, null)));
+    ocsp.answer(request).onSuccess(a -> send(rc, a)).onFailure(rc::fail);
+  }
+
+  /**
+   * An OCSP request that failed: a refusal (or the body handler's status, e.g. too large) gets
+   * its OCSP status; a fault is logged once with the request id and answered internalError.
+   */
+  private void ocspFailure(RoutingContext rc) {
+    Throwable failure = rc.failure();
+    if (failure == null) {
+      send(rc, OcspResponder.refused(ErrorKind.MALFORMED));
+    } else if (failure instanceof DomainError e) {
+      send(rc, OcspResponder.refused(e.kind()));
+    } else {
+      LOG.log(Level.SEVERE, "request " + RequestIds.of(rc) + ": unexpected failure on " + rc.request().method() + " /ocsp", failure);
+      send(rc, OcspResponder.refused(ErrorKind.INTERNAL));
+    }
   }
 
   private void send(RoutingContext rc, OcspResponder.Answer a) {
@@ -105,7 +125,7 @@ public final class RevocationApi {
   private void crl(RoutingContext rc) {
     var m = CRL_FILE.matcher(rc.pathParam("file"));
     if (!m.matches() || !crl.cas().contains(m.group(1))) {
-      rc.fail(new Problem("about:blank", 404, "no CRL at " + rc.request().path() + "; CRLs: "
+      rc.fail(DomainError.notFound("no CRL at " + rc.request().path() + "; CRLs: "
           + String.join(", ", crl.cas().stream().map(ca -> "/crl/" + ca + ".crl").toList())));
       return;
     }
@@ -113,7 +133,7 @@ public final class RevocationApi {
     crl.ready().onComplete(x -> {
       CrlService.Published p = crl.current(caId);
       if (p == null) {
-        rc.fail(new Problem("about:blank", 503, "the CRL is being generated"));
+        rc.fail(DomainError.of(ErrorKind.UNAVAILABLE, "the CRL is being generated"));
         return;
       }
       HttpServerResponse r = rc.response();

@@ -1,5 +1,7 @@
 package fr.habilis.ca.revocation;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.ServerContext;
@@ -41,20 +43,6 @@ public final class RevocationService {
     Permission ANYONE = (c, cert) -> {};
   }
 
-  /** The certificate is not one of ours. */
-  public static final class UnknownCertificate extends RuntimeException {
-    UnknownCertificate(String serial) {
-      super("no certificate with serial " + serial, null, false, false);
-    }
-  }
-
-  /** The certificate was already revoked (RFC 8555 alreadyRevoked). */
-  public static final class AlreadyRevoked extends RuntimeException {
-    AlreadyRevoked(String serial) {
-      super("certificate " + serial + " is already revoked", null, false, false);
-    }
-  }
-
   RevocationService(ServerContext ctx, OcspResponder ocsp, CrlService crl) {
     this.ctx = ctx;
     this.ocsp = ocsp;
@@ -63,16 +51,16 @@ public final class RevocationService {
   }
 
   /**
-   * Revokes one certificate if {@code permission} allows it; fails with UnknownCertificate or
-   * AlreadyRevoked. A keyCompromise also revokes, in the same transaction, the other valid
+   * Revokes one certificate if {@code permission} allows it; fails with NOT_FOUND (not one of ours)
+   * or ALREADY_REVOKED. A keyCompromise also revokes, in the same transaction, the other valid
    * certificates of the key: a renewal may share it (issuance/KeyReusePolicy), a compromise may not.
    */
   public Future<StoredCertificate> revoke(String serialHex, RevocationReason reason, String actor, Permission permission) {
     Instant now = ctx.clock().instant();
     return ctx.db().tx(c -> {
-      StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> new UnknownCertificate(serialHex));
+      StoredCertificate cert = certificates.findBySerial(c, serialHex).orElseThrow(() -> DomainError.notFound("no certificate with serial " + serialHex));
       permission.check(c, cert);
-      if (!markRevoked(c, cert, reason, actor, now)) throw new AlreadyRevoked(serialHex);
+      if (!markRevoked(c, cert, reason, actor, now)) throw DomainError.of(ErrorKind.ALREADY_REVOKED, "certificate " + serialHex + " is already revoked");
       List<StoredCertificate> revoked = new ArrayList<>(List.of(certificates.findBySerial(c, serialHex).orElseThrow()));
       if (reason == RevocationReason.KEY_COMPROMISE) {
         for (StoredCertificate sameKey : certificates.validWithKey(c, cert.keyHash(), now)) {

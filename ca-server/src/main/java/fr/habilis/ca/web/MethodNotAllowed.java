@@ -1,6 +1,7 @@
 package fr.habilis.ca.web;
 
-import io.vertx.core.json.JsonObject;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import io.vertx.ext.web.Router;
 
 /**
@@ -11,15 +12,16 @@ public final class MethodNotAllowed {
   private MethodNotAllowed() {}
 
   /**
-   * Registers, after the paths' own method routes, a route answering every other method.
-   * {@code problemType} is the problem document's type (e.g. ACME's malformed, or about:blank).
+   * Registers, after the paths' own method routes, a route answering every other method, with the
+   * problem document of the front end that {@code problems} renders for.
    */
-  public static void after(Router router, String allow, String problemType, String... paths) {
+  public static void after(Router router, String allow, ProblemHandler problems, String... paths) {
     for (String path : paths) {
-      router.route(path).handler(rc -> rc.response().setStatusCode(405).putHeader("Allow", allow)
-          .putHeader("Content-Type", "application/problem+json")
-          .end(new JsonObject().put("type", problemType).put("status", 405)
-              .put("detail", rc.request().method() + " is not allowed on " + rc.request().path() + "; use " + allow).encode()));
+      router.route(path).handler(rc -> {
+        rc.response().putHeader("Allow", allow);
+        problems.send(rc, DomainError.of(ErrorKind.METHOD_NOT_ALLOWED,
+            rc.request().method() + " is not allowed on " + rc.request().path() + "; use " + allow));
+      });
     }
   }
 }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.web;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -8,39 +10,64 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Router failure handler: a {@link Problem} is rendered as {@code application/problem+json};
- * anything else is a real fault, logged and answered with the given fallback problem (never a
- * stack trace). {@code decorate} lets the ACME front end add Replay-Nonce and Link headers.
+ * Router failure handler of one front end: a {@link DomainError} is rendered through the front
+ * end's mapping as {@code application/problem+json}; anything else is a fault, logged once here
+ * with the request's id and answered {@code serverInternal} (500) naming that id, never with a
+ * stack trace. {@code decorate} lets the ACME front end add Replay-Nonce and Link headers.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger(ProblemHandler.class.getName());
-  private final Function<Integer, Problem> fallback;
+  private final Function<DomainError, Problem> mapping;
   private final Handler<RoutingContext> decorate;
 
-  public ProblemHandler(Function<Integer, Problem> fallback, Handler<RoutingContext> decorate) {
-    this.fallback = fallback;
+  public ProblemHandler(Function<DomainError, Problem> mapping, Handler<RoutingContext> decorate) {
+    this.mapping = mapping;
     this.decorate = decorate;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    Problem problem;
-    if (ctx.failure() instanceof Problem p) {
-      problem = p;
-    } else {
-      if (clientWentAway(ctx)) {
-        // An upload the client aborted (connection reset or closed mid-body): nothing to answer,
-        // nothing to fix on this side; a debug event, not a SEVERE stack trace.
-        LOG.log(Level.FINE, () -> "client went away during " + ctx.request().method() + " " + ctx.request().path()
-            + ": " + ctx.failure());
-        return;
-      }
-      if (ctx.failure() != null) {
-        LOG.log(Level.SEVERE, "unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), ctx.failure());
-      }
-      problem = fallback.apply(ctx.failure() == null ? ctx.statusCode() : 500);
+    Throwable failure = ctx.failure();
+    if (failure instanceof DomainError e) {
+      send(ctx, e);
+      return;
     }
-    send(ctx, problem);
+    if (failure == null) { // rc.fail(status), e.g. the body handler's 413
+      send(ctx, DomainError.of(kindOf(ctx.statusCode()), detailOf(ctx.statusCode())));
+      return;
+    }
+    String id = RequestIds.of(ctx);
+    if (clientWentAway(ctx)) {
+      // An upload the client aborted (connection reset or closed mid-body): nothing to answer,
+      // nothing to fix on this side; a debug event, not a SEVERE stack trace.
+      LOG.log(Level.FINE, () -> "request " + id + ": client went away during " + ctx.request().method() + " "
+          + ctx.request().path() + ": " + failure);
+      return;
+    }
+    LOG.log(Level.SEVERE, "request " + id + ": unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), failure);
+    send(ctx, DomainError.internal("internal error (request id " + id + "); nothing was changed"));
+  }
+
+  private static ErrorKind kindOf(int status) {
+    return switch (status) {
+      case 404 -> ErrorKind.NOT_FOUND;
+      case 405 -> ErrorKind.METHOD_NOT_ALLOWED;
+      case 413 -> ErrorKind.PAYLOAD_TOO_LARGE;
+      case 415 -> ErrorKind.UNSUPPORTED_MEDIA_TYPE;
+      case 500 -> ErrorKind.INTERNAL;
+      default -> ErrorKind.MALFORMED;
+    };
+  }
+
+  private static String detailOf(int status) {
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 413 -> "request body too large";
+      case 415 -> "unsupported media type";
+      case 500 -> "internal error; nothing was changed";
+      default -> "bad request";
+    };
   }
 
   /** The request failed because its connection is gone (reset or closed before the body ended). */
@@ -59,13 +86,18 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     return false;
   }
 
-  public void send(RoutingContext ctx, Problem problem) {
+  /** Answers {@code error} through this front end's mapping (also for handlers that answer a refusal themselves). */
+  public void send(RoutingContext ctx, DomainError error) {
+    Problem problem = mapping.apply(error);
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       response.reset();
       return;
     }
     if (decorate != null) decorate.handle(ctx);
+    if (problem.retryAfter() != null) {
+      response.putHeader("Retry-After", Long.toString(Math.max(1, (problem.retryAfter().toMillis() + 999) / 1000)));
+    }
     response
         .setStatusCode(problem.status())
         .putHeader("Content-Type", "application/problem+json")

@@ -77,6 +77,70 @@ class BadInputRegressionTest {
   }
 
   @Test
+  void aProtectedHeaderOfAnImpossibleBase64urlLengthIsMalformed() throws Exception {
+    // Found by MalformedInputFuzzTest: 4n+1 characters of the right alphabet passed the alphabet
+    // check, then the decoder threw (500).
+    RawAcmeClient c = account();
+    JsonObject jws = new JsonObject(c.sign(c.url("newOrder"), "{}", false, c.freshNonce()));
+    String p = jws.getString("protected");
+    while (p.length() % 4 != 1) p += "A";
+    jws.put("protected", p);
+    JsonObject problem = AcmeProtocolTest.problem(c.send(c.url("newOrder"), jws.encode(), "application/jose+json"), 400, "malformed");
+    assertTrue(problem.getString("detail").contains("base64url"), problem.encode());
+  }
+
+  @Test
+  void aStructureNameTooLongForTheSubjectIsRejectedIdentifierNotBadCsr() throws Exception {
+    // Issue 15, one finalize path: the RA accepts names of up to 200 characters, a subject's O
+    // holds 64 (RFC 5280 A.1). The client's CSR is fine; the RA's record must be corrected.
+    String name = "CENTRE HOSPITALIER INTERCOMMUNAL DES DEUX RIVES ET DU PLATEAU DE SACLAY";
+    assertTrue(name.length() > 64);
+    RaFixture.Credential longName = ra.habilitate("18751275100038", "0123456788", RaFixture.servSsl("long-name.test"), name);
+    RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
+    RawAcmeClient.expect(c.register(ra.newCredential(longName.cardNumber(), longName.nationalId())), 201, "newAccount");
+    HttpResponse<String> order = c.post(c.url("newOrder"), AcmeProtocolTest.order("www.long-name.test"), false);
+    RawAcmeClient.expect(order, 201, "newOrder");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    String finalizeUrl = new JsonObject(order.body()).getString("finalize");
+    JsonObject p = AcmeProtocolTest.problem(c.post(finalizeUrl,
+        RawAcmeClient.csrPayload(AcmeProtocolTest.csr(g.generateKeyPair(), "www.long-name.test")), false), 403, "rejectedIdentifier");
+    assertTrue(p.getString("detail").contains("RA must correct"), p.encode());
+    assertEquals("ready", new JsonObject(c.post(order.headers().firstValue("Location").orElseThrow(), "", false).body())
+        .getString("status"));
+  }
+
+  @Test
+  void aCsrWhoseSubjectRdnIsNotASequenceIsBadCsr() throws Exception {
+    // Found by MalformedInputFuzzTest: the CN's AttributeTypeAndValue re-tagged [0] parsed as a
+    // CSR, then failed where finalize read the subject (500).
+    RawAcmeClient c = account();
+    HttpResponse<String> order = c.post(c.url("newOrder"), AcmeProtocolTest.order("rdn.example.test"), false);
+    RawAcmeClient.expect(order, 201, "newOrder");
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+    g.initialize(new ECGenParameterSpec("secp256r1"));
+    byte[] csr = AcmeProtocolTest.csr(g.generateKeyPair(), "rdn.example.test");
+    byte[] cnOid = {0x06, 0x03, 0x55, 0x04, 0x03};
+    int at = indexOf(csr, cnOid);
+    assertEquals(0x30, csr[at - 2], "the CN's AttributeTypeAndValue SEQUENCE");
+    csr[at - 2] = (byte) 0x80;
+    String finalizeUrl = new JsonObject(order.body()).getString("finalize");
+    JsonObject p = AcmeProtocolTest.problem(c.post(finalizeUrl, RawAcmeClient.csrPayload(csr), false), 400, "badCSR");
+    assertTrue(p.getString("detail").contains("not a DER PKCS#10"), p.encode());
+    assertEquals("ready", new JsonObject(c.post(order.headers().firstValue("Location").orElseThrow(), "", false).body())
+        .getString("status"));
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i <= haystack.length - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) if (haystack[i + j] != needle[j]) continue outer;
+      return i;
+    }
+    throw new IllegalArgumentException("not found");
+  }
+
+  @Test
   void ed25519KeyWithAShortXIsABadPublicKey() throws Exception {
     RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
     for (String x : List.of("AAAA", "", Base64URL.encode(new byte[31]).toString())) {

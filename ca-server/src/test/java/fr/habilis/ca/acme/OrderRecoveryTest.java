@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import fr.habilis.ca.store.AcmeStore;
 import fr.habilis.ca.TestServer;
 import fr.habilis.ca.interop.RaFixture;
 import fr.habilis.ca.store.Sql;

@@ -14,7 +14,8 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
-import fr.habilis.ca.web.Problem;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import org.junit.jupiter.api.Test;
 
 /** Signature checks of JWS requests, independently of the HTTP layer. */
@@ -32,8 +33,8 @@ class SignedRequestTest {
       ECKey other = new ECKeyGenerator((Curve) c[0]).generate();
       JWSObject jws = signed(key, (JWSAlgorithm) c[1]);
       assertDoesNotThrow(() -> SignedRequest.verify(jws, key.toPublicJWK()));
-      Problem p = assertThrows(Problem.class, () -> SignedRequest.verify(jws, other.toPublicJWK()));
-      assertTrue(p.type().endsWith(":malformed") && p.detail().contains("invalid"), p.detail());
+      DomainError p = assertThrows(DomainError.class, () -> SignedRequest.verify(jws, other.toPublicJWK()));
+      assertTrue(p.kind() == ErrorKind.MALFORMED && p.detail().contains("invalid"), p.detail());
     }
   }
 
@@ -44,18 +45,18 @@ class SignedRequestTest {
     byte[] sig = Base64URL.from(parts[2]).decode();
     sig[10] ^= 1;
     JWSObject flipped = new JWSObject(Base64URL.from(parts[0]), Base64URL.from(parts[1]), Base64URL.encode(sig));
-    assertThrows(Problem.class, () -> SignedRequest.verify(flipped, key.toPublicJWK()));
+    assertThrows(DomainError.class, () -> SignedRequest.verify(flipped, key.toPublicJWK()));
     byte[] shortSig = java.util.Arrays.copyOf(Base64URL.from(parts[2]).decode(), 63);
     JWSObject truncated = new JWSObject(Base64URL.from(parts[0]), Base64URL.from(parts[1]), Base64URL.encode(shortSig));
-    assertThrows(Problem.class, () -> SignedRequest.verify(truncated, key.toPublicJWK()));
+    assertThrows(DomainError.class, () -> SignedRequest.verify(truncated, key.toPublicJWK()));
   }
 
   @Test
   void theKeyMustBeOnTheAlgorithmsCurve() throws Exception {
     ECKey p384 = new ECKeyGenerator(Curve.P_384).generate();
     JWSObject jws = signed(new ECKeyGenerator(Curve.P_256).generate(), JWSAlgorithm.ES256);
-    Problem p = assertThrows(Problem.class, () -> SignedRequest.verify(jws, p384.toPublicJWK()));
-    assertEquals(400, p.status());
+    DomainError p = assertThrows(DomainError.class, () -> SignedRequest.verify(jws, p384.toPublicJWK()));
+    assertEquals(ErrorKind.MALFORMED, p.kind());
     assertTrue(p.detail().contains("P-256"), p.detail());
   }
 }

@@ -35,8 +35,13 @@ public final class RaFixture {
    * offers, approves it, and returns that administrator's credential.
    */
   public Credential habilitate(String siret, String cardNumber, JsonArray offers) throws Exception {
+    return habilitate(siret, cardNumber, offers, "CENTRE HOSPITALIER INTEROP");
+  }
+
+  /** {@link #habilitate(String, String, JsonArray)} for a structure of that name. */
+  public Credential habilitate(String siret, String cardNumber, JsonArray offers, String structureName) throws Exception {
     JsonObject structure = post("/structures", new JsonObject()
-        .put("idType", "SIRET").put("idValue", siret).put("name", "CENTRE HOSPITALIER INTEROP")
+        .put("idType", "SIRET").put("idValue", siret).put("name", structureName)
         .put("department", "75").put("environment", "test"), 201);
     String nationalId = structure.getString("nationalId");
     JsonObject request = post("/habilitations", new JsonObject()

@@ -172,8 +172,8 @@ class CsrPolicyTest {
     try (IssuanceFixture f = new IssuanceFixture(ca, Map.of("freshKeyProfiles", "SERV_SIGN"), Clock.systemUTC())) {
       KeyPair key = Keys.generate("EC-P256");
       IssuanceRequest first = IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key));
-      await(f.service.issue(first));
-      IssuedCertificate renewal = await(f.service.issue(first));
+      await(f.issue(first));
+      IssuedCertificate renewal = await(f.issue(first));
       assertEquals(KeyHash.of(key.getPublic()), KeyHash.of(renewal.certificate().getPublicKey()));
       List<IssuanceRequest> others = List.of(
           IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key)),
@@ -181,14 +181,14 @@ class CsrPolicyTest {
           new IssuanceRequest(first.profile(), first.csrDer(), new SubjectInfo("AUTRE STRUCTURE", "Paris (75)", "318751275100021",
               first.subject().commonName()), first.dnsNames(), first.emails(), first.adminCard(), null, null));
       for (IssuanceRequest other : others) {
-        CsrRejected e = assertThrows(CsrRejected.class, () -> await(f.service.issue(other)));
+        CsrRejected e = assertThrows(CsrRejected.class, () -> await(f.issue(other)));
         assertEquals(Reason.KEY_IN_USE, e.reason(), other.toString());
         assertTrue(e.isPublicKeyProblem());
       }
       KeyPair sealKey = Keys.generate("EC-P256");
       IssuanceRequest seal = IssuanceFixture.request(Profiles.get(ProfileName.SERV_SIGN), Keys.csr(sealKey));
-      await(f.service.issue(seal));
-      CsrRejected fresh = assertThrows(CsrRejected.class, () -> await(f.service.issue(seal)));
+      await(f.issue(seal));
+      CsrRejected fresh = assertThrows(CsrRejected.class, () -> await(f.issue(seal)));
       assertTrue(fresh.getMessage().contains("require a new key"), fresh.getMessage());
       assertEquals(3, f.count("SELECT COUNT(*) FROM certificates"));
     }
@@ -204,14 +204,14 @@ class CsrPolicyTest {
   void keyOfARevokedCertificateMayBeCertifiedAgain() throws Exception {
     try (IssuanceFixture f = new IssuanceFixture(ca)) {
       KeyPair key = Keys.generate("EC-P256");
-      IssuedCertificate first = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
+      IssuedCertificate first = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
       f.db.txBlocking(c -> {
         try (var ps = c.prepareStatement("UPDATE certificates SET status = 'revoked' WHERE serial = ?")) {
           ps.setString(1, first.serialHex());
           return ps.executeUpdate();
         }
       });
-      IssuedCertificate second = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
+      IssuedCertificate second = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.SERV_SSL), Keys.csr(key))));
       assertEquals(first.certificate().getPublicKey(), second.certificate().getPublicKey());
     }
   }
@@ -226,9 +226,9 @@ class CsrPolicyTest {
     };
     try (IssuanceFixture f = new IssuanceFixture(ca, Map.of("certificateValidity", "P1D"), clock)) {
       KeyPair key = Keys.generate("EC-P256");
-      await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
+      await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
       now.set(now.get().plus(Duration.ofDays(2)));
-      IssuedCertificate again = await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
+      IssuedCertificate again = await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.ORG_SIGN), Keys.csr(key))));
       assertEquals(KeyHash.of(key.getPublic()), KeyHash.of(again.certificate().getPublicKey()));
     }
   }
@@ -239,8 +239,8 @@ class CsrPolicyTest {
       KeyPair key = Keys.generate("EC-P256");
       var request = IssuanceFixture.request(Profiles.get(ProfileName.ORG_AUTH_CLI), Keys.csr(key));
       // Three certificates of different names: only one may have the key.
-      var futures = List.of(f.service.issue(withCommonName(request, "A")), f.service.issue(withCommonName(request, "B")),
-          f.service.issue(withCommonName(request, "C")));
+      var futures = List.of(f.issue(withCommonName(request, "A")), f.issue(withCommonName(request, "B")),
+          f.issue(withCommonName(request, "C")));
       int ok = 0;
       for (var fut : futures) {
         try {
@@ -264,7 +264,7 @@ class CsrPolicyTest {
         return null;
       });
       CsrRejected e = assertThrows(CsrRejected.class,
-          () -> await(f.service.issue(IssuanceFixture.request(Profiles.get(ProfileName.PRO_AUTH), Keys.csr(key)))));
+          () -> await(f.issue(IssuanceFixture.request(Profiles.get(ProfileName.PRO_AUTH), Keys.csr(key)))));
       assertEquals(Reason.KEY_BLOCKED, e.reason());
       assertTrue(e.isPublicKeyProblem());
       assertEquals(0, f.count("SELECT COUNT(*) FROM serials"));

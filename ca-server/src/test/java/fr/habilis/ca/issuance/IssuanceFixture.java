@@ -69,6 +69,16 @@ final class IssuanceFixture implements AutoCloseable {
         "8990000001", null, null);
   }
 
+  /**
+   * Issues {@code request} as finalize does, through the one issuance path: prepare in a
+   * transaction (CSR checks, serial reserved), then sign and store. Fails as that path fails.
+   */
+  Future<IssuedCertificate> issue(IssuanceRequest request) {
+    return db.tx(c -> service.prepare(c, request, IssuanceService.parseCsr(request.csrDer())))
+        .compose(prepared -> service.issue(prepared, (c, serial) -> null))
+        .map(IssuanceService.Issued::certificate);
+  }
+
   /** The single number a {@code SELECT COUNT(*) …} query returns. */
   long count(String sql) throws Exception {
     return db.txBlocking(c -> {

@@ -35,7 +35,7 @@ class IssuanceServiceTest {
     Promise<IssuedCertificate> done = Promise.promise();
     Profile p = Profiles.get(ProfileName.SERV_SSL);
     byte[] csr = Keys.csr(Keys.generate("EC-P256"));
-    fixture.vertx.runOnContext(v -> fixture.service.issue(IssuanceFixture.request(p, csr)).onComplete(done));
+    fixture.vertx.runOnContext(v -> fixture.issue(IssuanceFixture.request(p, csr)).onComplete(done));
     IssuedCertificate issued = await(done.future());
     assertEquals("org", p.caId());
     assertEquals(issued.chain().get(1), fixture.ctx.ca().org().certificate());
@@ -46,7 +46,7 @@ class IssuanceServiceTest {
     IssuanceRequest r = new IssuanceRequest("SERV_TLS", Keys.csr(Keys.generate("EC-P256")),
         IssuanceFixture.subject("x"), List.of(), List.of(), "8990000001", null, null);
     long before = fixture.count("SELECT COUNT(*) FROM serials");
-    assertThrows(IllegalArgumentException.class, () -> await(fixture.service.issue(r)));
+    assertThrows(IllegalArgumentException.class, () -> await(fixture.issue(r)));
     assertEquals(before, fixture.count("SELECT COUNT(*) FROM serials"));
   }
 
@@ -54,7 +54,7 @@ class IssuanceServiceTest {
   void serverCertificateWhoseCommonNameIsNotAnAuthorisedNameIsRefused() {
     IssuanceRequest r = new IssuanceRequest("SERV_SSL", Keys.csr(Keys.generate("EC-P256")),
         IssuanceFixture.subject("evil.example.org"), List.of("api.test-clinique.fr"), List.of(), "8990000001", null, null);
-    assertThrows(IllegalArgumentException.class, () -> await(fixture.service.issue(r)));
+    assertThrows(IllegalArgumentException.class, () -> await(fixture.issue(r)));
   }
 
   @Test
@@ -62,7 +62,7 @@ class IssuanceServiceTest {
     Profile p = Profiles.get(ProfileName.SERV_SSL);
     IssuanceRequest r = new IssuanceRequest("SERV_SSL", Keys.csr(Keys.generate("EC-P384")), IssuanceFixture.subject("api.test-clinique.fr"),
         List.of("api.test-clinique.fr"), List.of(), null, 42L, 7L);
-    IssuedCertificate issued = await(fixture.service.issue(r));
+    IssuedCertificate issued = await(fixture.issue(r));
     String[] row = fixture.db.txBlocking(c -> {
       try (var ps = c.prepareStatement("SELECT actor, details FROM audit_log WHERE subject = ?")) {
         ps.setString(1, issued.serialHex());

@@ -83,7 +83,7 @@ class ProfileCertificatesTest {
   @EnumSource(ProfileName.class)
   void issuedCertificateIsValidForItsPurposeInOpenSslStrictMode(ProfileName name) throws Exception {
     Profile profile = Profiles.get(name);
-    IssuedCertificate issued = await(fixture.service.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
+    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
     X509Certificate leaf = issued.certificate();
     Path leafPem = OpenSsl.writePem(dir, name + ".pem", leaf);
     Path issuingPem = OpenSsl.writePem(dir, name + "-issuing.pem", issued.chain().get(1));
@@ -116,7 +116,7 @@ class ProfileCertificatesTest {
   @EnumSource(ProfileName.class)
   void issuedCertificateValidatesWithJavaPkixAndMatchesItsProfile(ProfileName name) throws Exception {
     Profile profile = Profiles.get(name);
-    IssuedCertificate issued = await(fixture.service.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
+    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
     X509Certificate leaf = issued.certificate();
 
     PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
@@ -169,7 +169,7 @@ class ProfileCertificatesTest {
     CaHierarchy rsa = IssuanceFixture.hierarchy("RSA-2048");
     try (IssuanceFixture f = new IssuanceFixture(rsa)) {
       Profile p = Profiles.get(ProfileName.SERV_SSL);
-      IssuedCertificate issued = await(f.service.issue(IssuanceFixture.request(p, Keys.csr(Keys.generate("RSA-2048")))));
+      IssuedCertificate issued = await(f.issue(IssuanceFixture.request(p, Keys.csr(Keys.generate("RSA-2048")))));
       assertEquals("SHA256withRSA", issued.certificate().getSigAlgName());
       Path root = OpenSsl.writePem(dir, "rsa-root.pem", rsa.root());
       Path issuing = OpenSsl.writePem(dir, "rsa-issuing.pem", issued.chain().get(1));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.issuance.Profile.ExtendedKeyUsage;
 import fr.habilis.ca.issuance.Profile.KeyAlgorithm;
@@ -69,8 +70,11 @@ class ProfilesTest {
         () -> SubjectNames.checkSans(Profiles.get("SERV_SSL"), server, List.of("API.test-clinique.fr"), List.of()));
     assertThrows(IllegalArgumentException.class,
         () -> SubjectNames.checkSans(Profiles.get("PRO_SIGN"), server, List.of(), List.of("jeanne@")));
-    assertThrows(IllegalArgumentException.class,
-        () -> SubjectNames.subject(Profiles.get("ORG_SIGN"), IssuanceFixture.subject("x".repeat(65))));
+    // A registry record too long for the subject is not a bug: the RA must correct it (issue 15).
+    fr.habilis.ca.error.DomainError tooLong = assertThrows(fr.habilis.ca.error.DomainError.class,
+        () -> SubjectNames.subject(Profiles.get("ORG_SIGN"), new SubjectInfo("S".repeat(65), "Paris (75)", "1750000000", "x")));
+    assertEquals(fr.habilis.ca.error.ErrorKind.SUBJECT_NOT_CERTIFIABLE, tooLong.kind());
+    assertTrue(tooLong.detail().contains("structure name"), tooLong.detail());
     SubjectNames.checkSans(Profiles.get("SERV_SSL"), server, dns, List.of());
   }
 }

@@ -2,7 +2,6 @@ package fr.habilis.ca.issuance;
 
 import static fr.habilis.ca.issuance.IssuanceFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +10,6 @@ import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,21 +21,6 @@ import org.junit.jupiter.api.Test;
 class SerialNumbersTest {
 
   /** Replays fixed byte blocks, so that a collision can be provoked on purpose. */
-  private static final class ScriptedRandom extends SecureRandom {
-    private final List<Byte> blocks;
-    private int next;
-
-    ScriptedRandom(Byte... firstBytes) {
-      this.blocks = List.of(firstBytes);
-    }
-
-    @Override
-    public void nextBytes(byte[] bytes) {
-      java.util.Arrays.fill(bytes, (byte) 0x11);
-      bytes[0] = blocks.get(Math.min(next++, blocks.size() - 1));
-    }
-  }
-
   @Test
   void drawnSerialsArePositiveRandomAndAtMost16Octets() {
     SerialNumbers serials = new SerialNumbers(new SecureRandom());
@@ -82,33 +65,11 @@ class SerialNumbersTest {
   }
 
   @Test
-  void aCollidingDrawIsRetriedWithAFreshSerial() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
-      // Draws: A, then A again (collision), then B.
-      SerialNumbers serials = new SerialNumbers(new ScriptedRandom((byte) 0x21, (byte) 0x21, (byte) 0x22));
-      BigInteger first = serials.reserve(f.db, "org", Clock.systemUTC(), c -> null);
-      BigInteger second = serials.reserve(f.db, "org", Clock.systemUTC(), c -> null);
-      assertNotEquals(first, second);
-      assertEquals(0x22, second.shiftRight(120).intValue());
-    }
-  }
-
-  @Test
-  void reservationGivesUpWhenEveryDrawCollides() throws Exception {
-    try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
-      SerialNumbers stuck = new SerialNumbers(new ScriptedRandom((byte) 0x33));
-      stuck.reserve(f.db, "org", Clock.systemUTC(), c -> null);
-      Exception e = assertThrows(Exception.class, () -> stuck.reserve(f.db, "org", Clock.systemUTC(), c -> null));
-      assertTrue(CertificateRepository.isDuplicate(e));
-    }
-  }
-
-  @Test
   void manyIssuedCertificatesNeverShareASerial() throws Exception {
     try (IssuanceFixture f = new IssuanceFixture(IssuanceFixture.hierarchy("EC-P384"))) {
       Profile profile = Profiles.get(ProfileName.SERV_SSL);
       List<Future<IssuedCertificate>> issued = new ArrayList<>();
-      for (int i = 0; i < 300; i++) issued.add(f.service.issue(IssuanceFixture.request(profile, Keys.csr(Keys.generate("EC-P256")))));
+      for (int i = 0; i < 300; i++) issued.add(f.issue(IssuanceFixture.request(profile, Keys.csr(Keys.generate("EC-P256")))));
       Set<BigInteger> serials = new HashSet<>();
       for (var fut : issued) serials.add(await(fut).certificate().getSerialNumber());
       assertEquals(300, serials.size());

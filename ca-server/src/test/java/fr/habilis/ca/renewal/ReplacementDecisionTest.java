@@ -3,7 +3,7 @@ package fr.habilis.ca.renewal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import fr.habilis.ca.renewal.ReplacementDecision.Kind;
+import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.renewal.ReplacementDecision.Predecessor;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,26 +29,26 @@ class ReplacementDecisionTest {
     return Stream.of(
         Arguments.of("ordered by this account", new Predecessor("x", LIVE, true, false, null), null, null),
         Arguments.of("another account of a habilitated administrator", new Predecessor("x", LIVE, false, true, null), null, null),
-        Arguments.of("unknown certificate", new Predecessor("x", null, false, false, null), Kind.MALFORMED, "no certificate x"),
-        Arguments.of("neither ordered nor managed", new Predecessor("x", LIVE, false, false, null), Kind.UNAUTHORIZED,
+        Arguments.of("unknown certificate", new Predecessor("x", null, false, false, null), ErrorKind.MALFORMED, "no certificate x"),
+        Arguments.of("neither ordered nor managed", new Predecessor("x", LIVE, false, false, null), ErrorKind.UNAUTHORIZED,
             "neither ordered by this account"),
         Arguments.of("expired", new Predecessor("x", cert("SERV_SSL", CENTRE, NOW.minusSeconds(1), null), true, false, null),
-            Kind.MALFORMED, "expired at"),
+            ErrorKind.MALFORMED, "expired at"),
         Arguments.of("expires exactly now", new Predecessor("x", cert("SERV_SSL", CENTRE, NOW, null), true, false, null),
-            Kind.MALFORMED, "expired at"),
+            ErrorKind.MALFORMED, "expired at"),
         Arguments.of("successor issued", new Predecessor("x", cert("SERV_SSL", CENTRE, NOW.plus(Duration.ofDays(40)), "0b"),
-            true, false, null), Kind.ALREADY_REPLACED, "already replaced by 0b"),
-        Arguments.of("successor being finalized", new Predecessor("x", LIVE, true, false, 42L), Kind.ALREADY_REPLACED,
+            true, false, null), ErrorKind.ALREADY_REPLACED, "already replaced by 0b"),
+        Arguments.of("successor being finalized", new Predecessor("x", LIVE, true, false, 42L), ErrorKind.ALREADY_REPLACED,
             "already being replaced by order 42"),
         Arguments.of("other product", new Predecessor("x", cert("ORG_AUTH_CLI", CENTRE, NOW.plus(Duration.ofDays(40)), null),
-            true, false, null), Kind.MALFORMED, "same product"),
+            true, false, null), ErrorKind.MALFORMED, "same product"),
         Arguments.of("other structure", new Predecessor("x", cert("SERV_SSL", "1750000018", NOW.plus(Duration.ofDays(40)), null),
-            true, false, null), Kind.MALFORMED, "same structure"));
+            true, false, null), ErrorKind.MALFORMED, "same structure"));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void decides(String name, Predecessor p, Kind expected, String detail) {
+  void decides(String name, Predecessor p, ErrorKind expected, String detail) {
     Optional<ReplacementDecision.Refusal> r = ReplacementDecision.decide(p, "SERV_SSL", CENTRE, NOW);
     assertEquals(Optional.ofNullable(expected), r.map(ReplacementDecision.Refusal::kind), name + ": " + r);
     if (detail != null) assertTrue(r.get().detail().contains(detail), r.get().detail());

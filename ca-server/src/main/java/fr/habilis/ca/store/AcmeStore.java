@@ -1,4 +1,4 @@
-package fr.habilis.ca.acme;
+package fr.habilis.ca.store;
 
 import static fr.habilis.ca.store.Sql.instant;
 import static fr.habilis.ca.store.Sql.utc;
@@ -19,24 +19,24 @@ import java.util.List;
 import java.util.Optional;
 
 /** SQL for ACME accounts, orders and authorizations. Methods take the caller's transaction. */
-final class AcmeStore {
+public final class AcmeStore {
 
-  record Account(long id, String thumbprint, JWK jwk, String status, List<String> contact, String adminId) {
-    boolean isValid() {
+  public record Account(long id, String thumbprint, JWK jwk, String status, List<String> contact, String adminId) {
+    public boolean isValid() {
       return "valid".equals(status);
     }
   }
 
   /** {@code replaces}: the ARI identifier of the certificate it replaces (RFC 9773 §5), and that certificate's serial. */
-  record Order(long id, long accountId, String status, String profile, List<Identifier> identifiers,
+  public record Order(long id, long accountId, String status, String profile, List<Identifier> identifiers,
       String structureId, String habilitationRef, Instant expiresAt, JsonObject error, String certificateSerial,
       List<Long> authorizations, String replaces, String replacesSerial) {}
 
-  record Authorization(long id, long accountId, Long orderId, Identifier identifier, String status, Instant expiresAt) {}
+  public record Authorization(long id, long accountId, Long orderId, Identifier identifier, String status, Instant expiresAt) {}
 
   // --- accounts
 
-  long insertAccount(Connection c, String thumbprint, JWK jwk, List<String> contact, String adminId, String eabKid,
+  public long insertAccount(Connection c, String thumbprint, JWK jwk, List<String> contact, String adminId, String eabKid,
       Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_accounts (key_thumbprint, jwk, status, contact,"
         + " admin_id, eab_kid, created_at) VALUES (?,?,'valid',?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -54,11 +54,11 @@ final class AcmeStore {
     }
   }
 
-  Optional<Account> accountById(Connection c, long id) throws SQLException {
+  public Optional<Account> accountById(Connection c, long id) throws SQLException {
     return account(c, "id = ?", id);
   }
 
-  Optional<Account> accountByThumbprint(Connection c, String thumbprint) throws SQLException {
+  public Optional<Account> accountByThumbprint(Connection c, String thumbprint) throws SQLException {
     return account(c, "key_thumbprint = ?", thumbprint);
   }
 
@@ -78,22 +78,22 @@ final class AcmeStore {
     }
   }
 
-  void updateContact(Connection c, long id, List<String> contact) throws SQLException {
+  public void updateContact(Connection c, long id, List<String> contact) throws SQLException {
     update(c, "UPDATE acme_accounts SET contact = ? WHERE id = ?", new JsonArray(contact).encode(), id);
   }
 
-  void deactivate(Connection c, long id) throws SQLException {
+  public void deactivate(Connection c, long id) throws SQLException {
     update(c, "UPDATE acme_accounts SET status = 'deactivated' WHERE id = ?", id);
   }
 
-  void changeKey(Connection c, long id, String thumbprint, JWK jwk) throws SQLException {
+  public void changeKey(Connection c, long id, String thumbprint, JWK jwk) throws SQLException {
     update(c, "UPDATE acme_accounts SET key_thumbprint = ?, jwk = ? WHERE id = ?", thumbprint,
         jwk.toPublicJWK().toJSONString(), id);
   }
 
   // --- orders
 
-  long insertOrder(Connection c, long accountId, String profile, List<Identifier> ids, String structureId,
+  public long insertOrder(Connection c, long accountId, String profile, List<Identifier> ids, String structureId,
       String habilitationRef, Instant expires, Instant now, String replaces, String replacesSerial) throws SQLException {
     long orderId;
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_orders (account_id, status, profile, identifiers,"
@@ -120,7 +120,7 @@ final class AcmeStore {
   }
 
   /** Pre-validated by the habilitation: status valid from the start, no challenge. */
-  long insertAuthorization(Connection c, long accountId, Long orderId, Identifier id, Instant expires, Instant now)
+  public long insertAuthorization(Connection c, long accountId, Long orderId, Identifier id, Instant expires, Instant now)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_authorizations (account_id, order_id,"
         + " identifier_type, identifier_value, status, expires_at, created_at) VALUES (?,?,?,?,'valid',?,?)",
@@ -139,7 +139,7 @@ final class AcmeStore {
     }
   }
 
-  Optional<Order> order(Connection c, long id) throws SQLException {
+  public Optional<Order> order(Connection c, long id) throws SQLException {
     return order(c, id, false);
   }
 
@@ -148,7 +148,7 @@ final class AcmeStore {
    * finalizes of one order take turns and the later ones see it no longer ready (orderNotReady)
    * instead of racing on the CSR checks.
    */
-  Optional<Order> order(Connection c, long id, boolean forUpdate) throws SQLException {
+  public Optional<Order> order(Connection c, long id, boolean forUpdate) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, status, profile, identifiers, structure_id,"
         + " habilitation_ref, expires_at, error, certificate_serial, replaces, replaces_serial FROM acme_orders WHERE id = ?"
         + (forUpdate ? " FOR UPDATE" : ""))) {
@@ -187,7 +187,7 @@ final class AcmeStore {
    * instance can finish the order if this process dies before the certificate is stored. False
    * when the order was not ready (a concurrent finalize won).
    */
-  boolean startProcessing(Connection c, long id, byte[] csr, String reservedSerial, Instant now) throws SQLException {
+  public boolean startProcessing(Connection c, long id, byte[] csr, String reservedSerial, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'processing', csr = ?,"
         + " certificate_serial = ?, updated_at = ? WHERE id = ? AND status = 'ready'")) {
       ps.setBytes(1, csr);
@@ -199,7 +199,7 @@ final class AcmeStore {
   }
 
   /** A refused CSR at signing time: the order is ready again for a corrected one (its reservation is dropped). */
-  boolean backToReady(Connection c, long id, Instant now) throws SQLException {
+  public boolean backToReady(Connection c, long id, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'ready', csr = NULL,"
         + " certificate_serial = NULL, updated_at = ? WHERE id = ? AND status = 'processing'")) {
       ps.setObject(1, utc(now));
@@ -212,7 +212,7 @@ final class AcmeStore {
    * The processing order becomes valid with its certificate; false, and the caller rolls back, when
    * it is no longer processing (another instance completed or failed it).
    */
-  boolean completeOrder(Connection c, long id, String serial, Instant now) throws SQLException {
+  public boolean completeOrder(Connection c, long id, String serial, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'valid', certificate_serial = ?,"
         + " csr = NULL, updated_at = ? WHERE id = ? AND status = 'processing'")) {
       ps.setString(1, serial);
@@ -222,14 +222,14 @@ final class AcmeStore {
     }
   }
 
-  void failOrder(Connection c, long id, JsonObject error, Instant now) throws SQLException {
+  public void failOrder(Connection c, long id, JsonObject error, Instant now) throws SQLException {
     update(c, "UPDATE acme_orders SET status = 'invalid', error = ?, csr = NULL, updated_at = ? WHERE id = ?",
         error.encode(), utc(now), id);
     update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE order_id = ?", id);
   }
 
   /** {@link #failOrder} for an order still processing; false (nothing written) if it no longer is. */
-  boolean failProcessing(Connection c, long id, JsonObject error, Instant now) throws SQLException {
+  public boolean failProcessing(Connection c, long id, JsonObject error, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET status = 'invalid', error = ?, csr = NULL,"
         + " updated_at = ? WHERE id = ? AND status = 'processing'")) {
       ps.setString(1, error.encode());
@@ -244,7 +244,7 @@ final class AcmeStore {
   // --- recovery of orders left in processing
 
   /** Orders in processing whose last change is older than {@code before}, oldest first. */
-  List<Long> processingSince(Connection c, Instant before, int limit) throws SQLException {
+  public List<Long> processingSince(Connection c, Instant before, int limit) throws SQLException {
     List<Long> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_orders WHERE status = 'processing'"
         + " AND updated_at < ? ORDER BY updated_at, id LIMIT ?")) {
@@ -261,7 +261,7 @@ final class AcmeStore {
    * Claims a stuck order for this instance: a conditional UPDATE that succeeds for one instance
    * only, and moves updated_at to now so that no other instance claims it again within the bound.
    */
-  boolean claimProcessing(Connection c, long id, Instant before, Instant now) throws SQLException {
+  public boolean claimProcessing(Connection c, long id, Instant before, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE acme_orders SET updated_at = ? WHERE id = ?"
         + " AND status = 'processing' AND updated_at < ?")) {
       ps.setObject(1, utc(now));
@@ -272,7 +272,7 @@ final class AcmeStore {
   }
 
   /** The CSR finalize kept with a processing order; null for orders finalized before V10. */
-  byte[] processingCsr(Connection c, long id) throws SQLException {
+  public byte[] processingCsr(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT csr FROM acme_orders WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
@@ -282,7 +282,7 @@ final class AcmeStore {
   }
 
   /** Order ids of an account, newest first, from {@code before} (exclusive) on; {@code limit + 1} to detect a next page. */
-  List<Long> orderIds(Connection c, long accountId, long before, int limit) throws SQLException {
+  public List<Long> orderIds(Connection c, long accountId, long before, int limit) throws SQLException {
     List<Long> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_orders WHERE account_id = ? AND id < ?"
         + " AND status <> 'invalid' ORDER BY id DESC LIMIT ?")) {
@@ -296,7 +296,7 @@ final class AcmeStore {
     return ids;
   }
 
-  Optional<Authorization> authorization(Connection c, long id) throws SQLException {
+  public Optional<Authorization> authorization(Connection c, long id) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT id, account_id, order_id, identifier_type, identifier_value,"
         + " status, expires_at FROM acme_authorizations WHERE id = ?")) {
       ps.setLong(1, id);
@@ -308,11 +308,11 @@ final class AcmeStore {
     }
   }
 
-  void deactivateAuthorization(Connection c, long id) throws SQLException {
+  public void deactivateAuthorization(Connection c, long id) throws SQLException {
     update(c, "UPDATE acme_authorizations SET status = 'deactivated' WHERE id = ?", id);
   }
 
-  static JsonArray identifiersJson(List<Identifier> ids) {
+  public static JsonArray identifiersJson(List<Identifier> ids) {
     JsonArray a = new JsonArray();
     ids.forEach(i -> a.add(new JsonObject().put("type", i.type()).put("value", i.value())));
     return a;

@@ -1,8 +1,8 @@
-package fr.habilis.ca.acme;
+package fr.habilis.ca.finalize;
 
+import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.registry.Identifier;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,15 +27,15 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * accepts only {@code INSI-AUTO} and {@code INSI-MANU}. Everything else in the subject is ignored:
  * O, OU, ST and C come from the registry.
  */
-final class CsrNames {
+public final class CsrNames {
   /** PrintableString characters (X.680 §41.4), 1 to 64 of them (RFC 5280 ub-common-name). */
   private static final Pattern PRINTABLE = Pattern.compile("[A-Za-z0-9 '()+,\\-./:=?]{1,64}");
 
-  record Names(String commonName, List<String> dnsNames, List<String> emails) {}
+  public record Names(String commonName, List<String> dnsNames, List<String> emails) {}
 
   private CsrNames() {}
 
-  static Names check(PKCS10CertificationRequest csr, Profile profile, List<Identifier> orderIds) {
+  public static Names check(PKCS10CertificationRequest csr, Profile profile, List<Identifier> orderIds) {
     String cn = commonName(csr);
     Set<String> dns = new LinkedHashSet<>();
     Set<String> emails = new LinkedHashSet<>();
@@ -43,7 +43,7 @@ final class CsrNames {
       switch (n.getTagNo()) {
         case GeneralName.dNSName -> dns.add(((ASN1String) n.getName()).getString().toLowerCase(Locale.ROOT));
         case GeneralName.rfc822Name -> emails.add(normaliseEmail(((ASN1String) n.getName()).getString()));
-        default -> throw AcmeProblems.badCsr("the CSR asks for a subjectAltName of a type Habilis does not issue (tag "
+        default -> throw DomainError.badCsr("the CSR asks for a subjectAltName of a type Habilis does not issue (tag "
             + n.getTagNo() + "); only dNSName and rfc822Name");
       }
     }
@@ -56,30 +56,30 @@ final class CsrNames {
     boolean fqdnCn = profile.commonName() == Profile.CommonName.FQDN;
     if (fqdnCn && cn != null) {
       String lower = cn.toLowerCase(Locale.ROOT);
-      if (!orderDns.contains(lower)) throw AcmeProblems.badCsr("the CSR's CN " + cn + " is not one of the order's names");
+      if (!orderDns.contains(lower)) throw DomainError.badCsr("the CSR's CN " + cn + " is not one of the order's names");
       dns.add(lower);
     }
     if (!dns.equals(new LinkedHashSet<>(orderDns))) {
-      throw AcmeProblems.badCsr("the CSR's DNS names " + dns + " are not exactly the order's " + orderDns);
+      throw DomainError.badCsr("the CSR's DNS names " + dns + " are not exactly the order's " + orderDns);
     }
     if (!emails.equals(new LinkedHashSet<>(orderEmails))) {
-      throw AcmeProblems.badCsr("the CSR's e-mail addresses " + emails + " are not exactly the order's " + orderEmails);
+      throw DomainError.badCsr("the CSR's e-mail addresses " + emails + " are not exactly the order's " + orderEmails);
     }
     String subjectCn;
     if (fqdnCn) {
       subjectCn = cn != null ? cn.toLowerCase(Locale.ROOT) : orderDns.get(0);
       if (subjectCn.length() > 64) {
         subjectCn = orderDns.stream().filter(d -> d.length() <= 64).findFirst().orElseThrow(() ->
-            AcmeProblems.badCsr("no name of the order fits in a 64-character CN"));
+            DomainError.badCsr("no name of the order fits in a 64-character CN"));
       }
     } else {
       String what = profile.commonName() == Profile.CommonName.PERSON ? "the holder's name" : "the service applicatif";
-      if (cn == null) throw AcmeProblems.badCsr(profile.name() + " needs a CN in the CSR: " + what);
+      if (cn == null) throw DomainError.badCsr(profile.name() + " needs a CN in the CSR: " + what);
       if (!PRINTABLE.matcher(cn).matches()) {
-        throw AcmeProblems.badCsr("the CN (" + what + ") must be 1 to 64 printable characters (letters, digits, space and '()+,-./:=?)");
+        throw DomainError.badCsr("the CN (" + what + ") must be 1 to 64 printable characters (letters, digits, space and '()+,-./:=?)");
       }
       if (cn.toUpperCase(Locale.ROOT).startsWith("INSI") && !cn.equals("INSI-AUTO") && !cn.equals("INSI-MANU")) {
-        throw AcmeProblems.badCsr("the INSi teleservice accepts only the service applicatif INSI-AUTO or INSI-MANU, not " + cn);
+        throw DomainError.badCsr("the INSi teleservice accepts only the service applicatif INSI-AUTO or INSI-MANU, not " + cn);
       }
       subjectCn = cn;
     }
@@ -89,9 +89,9 @@ final class CsrNames {
   private static String commonName(PKCS10CertificationRequest csr) {
     RDN[] rdns = csr.getSubject().getRDNs(BCStyle.CN);
     if (rdns.length == 0) return null;
-    if (rdns.length > 1) throw AcmeProblems.badCsr("the CSR's subject has several CNs");
+    if (rdns.length > 1) throw DomainError.badCsr("the CSR's subject has several CNs");
     ASN1Encodable v = rdns[0].getFirst().getValue();
-    if (!(v instanceof ASN1String s)) throw AcmeProblems.badCsr("the CSR's CN is not a string");
+    if (!(v instanceof ASN1String s)) throw DomainError.badCsr("the CSR's CN is not a string");
     String cn = s.getString().strip();
     return cn.isEmpty() ? null : cn;
   }
@@ -104,13 +104,13 @@ final class CsrNames {
         try {
           ext = Extensions.getInstance(v);
         } catch (IllegalArgumentException e) {
-          throw AcmeProblems.badCsr("the CSR's extension request is unreadable");
+          throw DomainError.badCsr("the CSR's extension request is unreadable");
         }
         GeneralNames gn;
         try {
           gn = GeneralNames.fromExtensions(ext, Extension.subjectAlternativeName);
         } catch (RuntimeException e) { // Bouncy Castle's parse errors: IllegalArgument, IllegalState, ClassCast
-          throw AcmeProblems.badCsr("the CSR's subjectAltName extension is not a list of GeneralNames");
+          throw DomainError.badCsr("the CSR's subjectAltName extension is not a list of GeneralNames");
         }
         if (gn != null) names.addAll(List.of(gn.getNames()));
       }
@@ -123,11 +123,4 @@ final class CsrNames {
     return at < 0 ? e : e.substring(0, at) + "@" + e.substring(at + 1).toLowerCase(Locale.ROOT);
   }
 
-  static byte[] der(PKCS10CertificationRequest csr) {
-    try {
-      return csr.getEncoded();
-    } catch (IOException e) {
-      throw AcmeProblems.badCsr("the CSR cannot be re-encoded");
-    }
-  }
 }
