@@ -16,6 +16,7 @@ import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaSecret;
+import fr.habilis.ca.pki.PolicyPage;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
@@ -117,6 +118,7 @@ public final class HabilisServer {
                     ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), p.caSecret(), new AuditLog(clock),
                         signers, clock);
                     new CaPublisher(p.ca()).mount(httpRouter);
+                    new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
                     OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);

@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * What to order: a product, its identifiers ({@code structure}, {@code dns}, {@code email}), the CN
- * (the service applicatif such as {@code INSI-AUTO}, or the professional's name), and the key type.
+ * (the service applicatif such as {@code INSI-AUTO}; a PRO certificate's CN comes from the RA's
+ * record of the professional), and the key type.
  * Checked locally when built, so that a missing piece fails before anything is sent; the server's
  * habilitation rules are checked by the server, which explains each refusal.
  *
@@ -63,7 +64,7 @@ public final class CertificateRequest {
     return emails;
   }
 
-  /** The CN the CSR carries (for SERV_SSL, the first DNS name). */
+  /** The CN the CSR carries (for SERV_SSL, the first DNS name; for PRO usually none, see {@link Builder#commonName}). */
   public String commonName() {
     return commonName;
   }
@@ -135,7 +136,7 @@ public final class CertificateRequest {
       return dns(names.toArray(new String[0]));
     }
 
-    /** E-mail addresses (SERV_SMIME/SIGN/CONF mailboxes, PRO_* professionals). */
+    /** E-mail addresses (SERV_SMIME/SIGN/CONF mailboxes; PRO_*: the professional's one address, as the RA recorded it). */
     public Builder email(String... addresses) {
       for (String a : addresses) emails.add(a.trim());
       return this;
@@ -146,7 +147,11 @@ public final class CertificateRequest {
       return email(addresses.toArray(new String[0]));
     }
 
-    /** The CN: the service applicatif (ORG, SERV S/MIME) or the professional's name (PRO). */
+    /**
+     * The CN: the service applicatif (ORG, SERV S/MIME). For PRO, leave it out: the CA builds the
+     * professional's CN from the RA's record ({@code <national id>/<NAME> <First name>}) and
+     * refuses a CSR whose CN differs from it.
+     */
     public Builder commonName(String cn) {
       this.commonName = cn == null ? null : cn.trim();
       return this;
@@ -200,9 +205,12 @@ public final class CertificateRequest {
           if (emails.isEmpty()) throw new IllegalArgumentException(p + " needs an e-mail address");
           if (!dnsNames.isEmpty()) throw new IllegalArgumentException(p + " carries e-mail addresses only, no DNS name");
       }
-      if (product.nameKind() != Product.NameKind.FQDN && (commonName == null || commonName.isEmpty())) {
-        throw new IllegalArgumentException(p + " needs a CN: " + (product.nameKind() == Product.NameKind.PERSON
-            ? "the professional's name" : "the service applicatif (e.g. INSI-AUTO, DMP)"));
+      if (product.nameKind() == Product.NameKind.SERVICE && (commonName == null || commonName.isEmpty())) {
+        throw new IllegalArgumentException(p + " needs a CN: the service applicatif (e.g. INSI-AUTO, DMP)");
+      }
+      if (product.nameKind() == Product.NameKind.PERSON) {
+        if (commonName != null && commonName.isEmpty()) commonName = null;
+        if (emails.size() > 1) throw new IllegalArgumentException(p + " names one professional: one e-mail address");
       }
       if (commonName != null && commonName.length() > 64) throw new IllegalArgumentException("the CN is longer than 64 characters");
       return new CertificateRequest(this);

@@ -22,13 +22,16 @@ import java.util.Set;
 /**
  * The real CA for the SDK's tests (free loopback ports, fresh data directory) with an administrator
  * habilitated for every offer: ORG for the structure, SERV_SSL for example.test, SERV_SMIME and PRO
- * for the mail domain example.test. {@link #stop()}, {@link #startAgain(Map)} and {@link #restart()}
+ * for the mail domain example.test, with one professional recorded under PRO ({@link #PRO_EMAIL}). {@link #stop()}, {@link #startAgain(Map)} and {@link #restart()}
  * stop and start it again on the same data directory and ports (account, orders, nonce key survive).
  */
 public final class CaFixture implements AutoCloseable {
   public static final String SIRET = "18751275100020";
   public static final String NATIONAL_ID = "318751275100020";
   public static final String CARD = "0123456789";
+  /** The professional the RA records under the PRO offer, and the CN their certificates carry. */
+  public static final String PRO_EMAIL = "jeanne.dupont@example.test";
+  public static final String PRO_CN = "810001234565/DUPONT Hélène";
 
   /** The running server (a new instance after each restart). */
   public volatile TestServer server;
@@ -58,6 +61,10 @@ public final class CaFixture implements AutoCloseable {
         .add(new JsonObject().put("offer", "SERV_SMIME").put("mailDomain", "example.test").put("restricted", false))
         .add(new JsonObject().put("offer", "PRO").put("mailDomain", "example.test").put("restricted", false));
     f.first = f.ra.habilitate(SIRET, CARD, offers);
+    String reference = f.ra.get("/habilitations?structure=" + NATIONAL_ID).getJsonArray("habilitations").getJsonObject(0)
+        .getString("reference");
+    f.ra.post("/habilitations/" + reference + "/professionals", new JsonObject().put("idType", "RPPS")
+        .put("idValue", "10001234565").put("lastName", "Dupont").put("firstName", "Hélène").put("email", PRO_EMAIL), 201);
     return f;
   }
 

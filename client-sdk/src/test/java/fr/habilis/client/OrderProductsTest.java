@@ -40,7 +40,7 @@ class OrderProductsTest {
         return b.dns("www.example.test", "api.example.test");
       default:
         return p.nameKind() == Product.NameKind.PERSON
-            ? b.email("jeanne.dupont@example.test").commonName("Jeanne DUPONT")
+            ? b.email(CaFixture.PRO_EMAIL) // no CN: the CA takes the professional's from the RA's record
             : b.email("bal.labo@example.test").commonName("MSS LABO");
     }
   }
@@ -54,7 +54,8 @@ class OrderProductsTest {
     assertEquals(2, issued.chain().size(), "leaf then issuing CA");
     ca.validate(issued.chain());
     String subject = leaf.getSubjectX500Principal().getName(X500Principal.RFC2253);
-    assertTrue(subject.startsWith("CN=" + issued.request().commonName() + ","), subject);
+    String cn = product.nameKind() == Product.NameKind.PERSON ? CaFixture.PRO_CN : issued.request().commonName();
+    assertTrue(subject.startsWith("CN=" + cn + ","), subject);
     assertTrue(subject.contains("OU=" + CaFixture.NATIONAL_ID), subject);
   }
 
@@ -105,11 +106,20 @@ class OrderProductsTest {
   }
 
   @Test
+  void aProCertificateInSomeoneElsesNameIsRefused() {
+    ServerProblemException e = assertThrows(ServerProblemException.class, () -> account.order(CertificateRequest
+        .of(Product.PRO_SIGN).email(CaFixture.PRO_EMAIL).commonName("Dr Gregory HOUSE").keyType(KeyType.EC_P256).build()));
+    assertEquals("badCSR", e.type());
+    assertTrue(e.getMessage().contains(CaFixture.PRO_CN), e.getMessage());
+  }
+
+  @Test
   void requestsMissingWhatTheirProductNeedsFailLocally() {
     assertThrows(IllegalArgumentException.class, () -> CertificateRequest.of(Product.ORG_AUTH_CLI).commonName("DMP").build());
     assertThrows(IllegalArgumentException.class, () -> CertificateRequest.of(Product.ORG_SIGN).structure(CaFixture.NATIONAL_ID).build());
     assertThrows(IllegalArgumentException.class, () -> CertificateRequest.of(Product.SERV_SSL).build());
     assertThrows(IllegalArgumentException.class, () -> CertificateRequest.of(Product.SERV_SSL).dns("*.example.test").build());
     assertThrows(IllegalArgumentException.class, () -> Product.parse("SERV_TLS"));
+    assertThrows(IllegalArgumentException.class, () -> CertificateRequest.of(Product.PRO_AUTH).email("a@example.test", "b@example.test").build());
   }
 }

@@ -152,6 +152,17 @@ public final class ConfigLoader {
           throw new ConfigException(where + ": '" + v + "' is not a duration (e.g. 30d, 10m, PT1H)");
         }
       }
+      case LIFETIME -> {
+        try {
+          var l = Setting.parseLifetime(v);
+          if (java.time.Instant.EPOCH.atOffset(java.time.ZoneOffset.UTC).plus(l).toInstant().compareTo(java.time.Instant.EPOCH) <= 0) {
+            throw new ConfigException(where + ": lifetime must be positive");
+          }
+        } catch (RuntimeException e) {
+          if (e instanceof ConfigException ce) throw ce;
+          throw new ConfigException(where + ": '" + v + "' is not a lifetime (e.g. P3Y, P90D, PT10S)");
+        }
+      }
       case DURATION_LIST -> {
         try {
           Setting.parseDurations(v);
@@ -203,7 +214,9 @@ public final class ConfigLoader {
       throw new ConfigException("configuration " + Setting.SMTP_SECURITY.key() + " (" + Setting.SMTP_SECURITY.envName()
           + ") none sends notices unencrypted: a test switch, refused in production (use starttls or tls)");
     }
-    if (config.getDuration(Setting.CERTIFICATE_VALIDITY).compareTo(java.time.Duration.ofDays(1)) < 0) {
+    java.time.Instant t = java.time.Instant.EPOCH;
+    if (t.atOffset(java.time.ZoneOffset.UTC).plus(config.getLifetime(Setting.CERTIFICATE_VALIDITY)).toInstant()
+        .isBefore(t.plus(java.time.Duration.ofDays(1)))) {
       throw new ConfigException("configuration " + Setting.CERTIFICATE_VALIDITY.key() + " ("
           + Setting.CERTIFICATE_VALIDITY.envName() + ") below one day is a test switch, refused in production");
     }

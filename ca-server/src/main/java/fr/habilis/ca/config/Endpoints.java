@@ -42,6 +42,15 @@ public record Endpoints(String httpsBase, String httpBase) {
     return httpBase + "/certs/" + caId + ".der";
   }
 
+  public String caPemUrl(String caId) {
+    return httpBase + "/certs/" + caId + ".pem";
+  }
+
+  /** The certificate policy page the certificates' CPS qualifier points to, unless cpsUrl is configured. */
+  public String cpsUrl() {
+    return httpBase + "/pc";
+  }
+
   private static String stripSlash(String s) {
     return s != null && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }

@@ -38,6 +38,11 @@ public final class HabilisConfig {
     return Setting.parseDuration(get(s));
   }
 
+  /** A {@link Setting.Kind#LIFETIME} setting: a {@link java.time.Period} or a {@link Duration}. */
+  public java.time.temporal.TemporalAmount getLifetime(Setting s) {
+    return Setting.parseLifetime(get(s));
+  }
+
   public java.util.List<Duration> getDurations(Setting s) {
     return Setting.parseDurations(get(s));
   }

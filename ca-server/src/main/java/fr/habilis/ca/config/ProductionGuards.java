@@ -24,7 +24,8 @@ public final class ProductionGuards {
     if (TEST_POLICY_OID.equals(config.get(Setting.POLICY_OID))) {
       refuse(Setting.POLICY_OID, "is the test certificate policy " + TEST_POLICY_OID + "; set the production policy OID");
     }
-    if (isLocal(URI.create(config.get(Setting.CPS_URL)).getHost())) {
+    // Unset, the CPS link is derived from publicHttpUrl, guarded below.
+    if (config.isSet(Setting.CPS_URL) && isLocal(URI.create(config.get(Setting.CPS_URL)).getHost())) {
       refuse(Setting.CPS_URL, "points at " + config.get(Setting.CPS_URL) + "; set the published CPS URL");
     }
     if (isLocal(config.hostname())) {

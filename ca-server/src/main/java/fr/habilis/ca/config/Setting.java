@@ -47,8 +47,9 @@ public enum Setting {
   PRO_CA_NAME("proCaName", "C=FR, O=HABILIS, OU=HABILIS TEST, CN=TEST AC HABILIS PERSONNES", Kind.STRING),
   // --- issuance
   POLICY_OID("policyOid", "1.2.250.1.213.1.7.2.1.1.1.1", Kind.OID),
-  CPS_URL("cpsUrl", "http://localhost/habilis/pc", Kind.URL),
-  CERTIFICATE_VALIDITY("certificateValidity", "P1095D", Kind.DURATION),
+  // Unset: <public HTTP URL>/pc, a page this server serves (Endpoints.cpsUrl, pki/PolicyPage).
+  CPS_URL("cpsUrl", null, Kind.URL),
+  CERTIFICATE_VALIDITY("certificateValidity", "P3Y", Kind.LIFETIME),
   /** Comma-separated profiles whose renewals must use a new key (issuance/KeyReusePolicy); default none. */
   FRESH_KEY_PROFILES("freshKeyProfiles", null, Kind.STRING),
   // --- audit: a signed checkpoint of the chain's head in DATA_DIR/audit-checkpoint.json and the log
@@ -81,6 +82,11 @@ public enum Setting {
   CRL_REGENERATE_EVERY("crlRegenerateEvery", "PT6H", Kind.DURATION),
   CRL_COALESCE_DELAY("crlCoalesceDelay", "PT2S", Kind.DURATION),
   OCSP_VALIDITY("ocspValidity", "P1D", Kind.DURATION),
+  // Responder certificates made by this server (test hierarchy, and renewals wherever it holds the
+  // issuing CA key): their lifetime, and how long before expiry they are renewed (at most a third
+  // of the lifetime before).
+  OCSP_SIGNER_VALIDITY("ocspSignerValidity", "P730D", Kind.DURATION),
+  OCSP_SIGNER_RENEW_BEFORE("ocspSignerRenewBefore", "P90D", Kind.DURATION),
   OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
   OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT),
   // --- notices by e-mail (protocol-spec/notices.md); without smtpHost they are kept, listed by the RA API
@@ -105,7 +111,7 @@ public enum Setting {
   TEST_STOP_AFTER_PROCESSING("testStopAfterProcessing", "false", Kind.BOOLEAN);
 
   /** How a value is checked. */
-  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST }
+  public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST, LIFETIME }
 
   private final String key;
   private final String defaultValue;
@@ -159,6 +165,18 @@ public enum Setting {
       list.add(d);
     }
     return list;
+  }
+
+  /**
+   * A certificate lifetime: calendar years, months, weeks and days ({@code P3Y}: three years, i.e.
+   * the same date three years later, 1096 days when a 29 February falls inside), or an exact
+   * duration ({@code PT10S}, {@code 10m}, as {@link #parseDuration}) for short test lifetimes.
+   * Applied in UTC: {@code notBefore.atOffset(UTC).plus(lifetime)}.
+   */
+  public static java.time.temporal.TemporalAmount parseLifetime(String value) {
+    String v = value.trim().toUpperCase(Locale.ROOT);
+    if (v.matches("P(\\d+Y)?(\\d+M)?(\\d+W)?(\\d+D)?") && v.length() > 1) return java.time.Period.parse(v);
+    return parseDuration(value);
   }
 
   static Duration parseDuration(String value) {

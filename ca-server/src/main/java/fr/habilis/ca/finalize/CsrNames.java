@@ -3,6 +3,8 @@ package fr.habilis.ca.finalize;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.registry.Identifier;
+import fr.habilis.ca.registry.Professional;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +25,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
  * The finalize rules on a CSR's names: they must be exactly the order's identifiers; the CN is
- * the service applicatif (ORG, S/MIME), the person (PRO) or the first FQDN (SERV_SSL); INSi
+ * the service applicatif (ORG, S/MIME) or the first FQDN (SERV_SSL); for PRO the CSR's CN, if
+ * any, is returned as is, to be compared with the registry's (see {@link #personCommonName}); INSi
  * accepts only {@code INSI-AUTO} and {@code INSI-MANU}. Everything else in the subject is ignored:
  * O, OU, ST and C come from the registry.
  */
@@ -67,13 +70,18 @@ public final class CsrNames {
     }
     String subjectCn;
     if (fqdnCn) {
+      // The CSR's CN (one of the order's names, as certbot and acme4j write the first requested
+      // name), else the order's first DNS name. A name too long for a CN (64, RFC 5280
+      // ub-common-name) leaves the certificate without CN, never with another name: the CA/B
+      // Forum BR make the CN optional and TLS clients match only the dNSNames (RFC 6125 §6.4.4).
       subjectCn = cn != null ? cn.toLowerCase(Locale.ROOT) : orderDns.get(0);
-      if (subjectCn.length() > 64) {
-        subjectCn = orderDns.stream().filter(d -> d.length() <= 64).findFirst().orElseThrow(() ->
-            DomainError.badCsr("no name of the order fits in a 64-character CN"));
-      }
+      if (subjectCn.length() > 64) subjectCn = null;
+    } else if (profile.commonName() == Profile.CommonName.PERSON) {
+      // The professional's CN comes from the registry; the CSR's, if any, is compared with it
+      // once the decision has found the professional (Orders.issuanceRequest).
+      subjectCn = cn;
     } else {
-      String what = profile.commonName() == Profile.CommonName.PERSON ? "the holder's name" : "the service applicatif";
+      String what = "the service applicatif";
       if (cn == null) throw DomainError.badCsr(profile.name() + " needs a CN in the CSR: " + what);
       if (!PRINTABLE.matcher(cn).matches()) {
         throw DomainError.badCsr("the CN (" + what + ") must be 1 to 64 printable characters (letters, digits, space and '()+,-./:=?)");
@@ -84,6 +92,20 @@ public final class CsrNames {
       subjectCn = cn;
     }
     return new Names(subjectCn, List.copyOf(orderDns), List.copyOf(orderEmails));
+  }
+
+  /**
+   * The CN of a PRO certificate: the professional as the RA recorded them. A CSR without CN gets
+   * it; a CSR naming someone else (or the same person spelled otherwise) is refused rather than
+   * silently corrected, so a client mixing up two people learns it before anything is signed.
+   */
+  static String personCommonName(String csrCn, Professional professional) {
+    String expected = professional.commonName();
+    if (csrCn != null && !Professional.nfc(csrCn).equals(expected)) {
+      throw DomainError.badCsr("the CN of a PRO certificate is the professional as the RA recorded them: "
+          + expected + ", not " + csrCn + "; send this CN or none");
+    }
+    return expected;
   }
 
   private static String commonName(PKCS10CertificationRequest csr) {

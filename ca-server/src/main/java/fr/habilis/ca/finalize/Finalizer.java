@@ -204,13 +204,16 @@ public final class Finalizer {
 
   /**
    * What finalize (and the recovery of an order it left processing) asks the CA to sign: subject
-   * from the registry's decision, names from the CSR as checked against the order.
+   * from the registry's decision (a PRO certificate's CN too), names from the CSR as checked against the order.
    */
   private IssuanceRequest request(Connection c, AcmeStore.Order o, String adminId, Decision.Allow allow, CsrNames.Names names,
       byte[] der) throws java.sql.SQLException {
     String card = registry.administrator(c, adminId).map(Administrator::cardNumber).orElse(null);
-    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().name(),
-        allow.structure().departmentLabel(), allow.structure().nationalId(), names.commonName()),
+    // A PRO certificate's CN is the professional's, from the registry; a CSR's differing CN is refused.
+    String cn = allow.professional() == null ? names.commonName()
+        : CsrNames.personCommonName(names.commonName(), allow.professional());
+    return new IssuanceRequest(o.profile(), der, new SubjectInfo(allow.structure().certificateName(),
+        allow.structure().departmentLabel(), allow.structure().nationalId(), cn),
         names.dnsNames(), names.emails(), card, o.accountId(), o.id(), o.replacesSerial());
   }
 

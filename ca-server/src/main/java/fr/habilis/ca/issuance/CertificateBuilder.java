@@ -7,6 +7,7 @@ import java.security.Provider;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
@@ -79,7 +80,9 @@ public final class CertificateBuilder {
       X509Certificate ca = issuer.certificate();
       // X.509 times have second precision; truncating keeps notAfter - notBefore exact.
       Instant notBefore = now.truncatedTo(ChronoUnit.SECONDS);
-      Instant notAfter = notBefore.plus(leaf.profile().validityOr(settings.defaultValidity()));
+      // Calendar arithmetic in UTC: three years end on the same date three years later, 1096
+      // days when a 29 February falls inside (a fixed 1095 days ended one day short).
+      Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plus(leaf.profile().validityOr(settings.defaultValidity())).toInstant();
       // A certificate must not outlive its issuer (RFC 5280 §6.1.3 (a)(2) would reject the chain after it).
       Instant caNotAfter = ca.getNotAfter().toInstant();
       if (notAfter.isAfter(caNotAfter)) notAfter = caNotAfter;

@@ -1,6 +1,6 @@
 package fr.habilis.ca.issuance;
 
-import java.time.Duration;
+import java.time.temporal.TemporalAmount;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,7 +13,7 @@ import java.util.Set;
  * @param subject subject DN attributes in order; values come from {@link SubjectInfo}
  * @param keyUsage keyUsage bits per subject key algorithm (RFC 5480 §3 forbids encipherment bits on EC keys)
  * @param san SAN kinds the certificate must carry (at least one name of each), empty for none
- * @param validity product-specific lifetime, or null for the configured {@code certificateValidity}
+ * @param validity product-specific lifetime (calendar period or exact duration), or null for the configured {@code certificateValidity}
  */
 public record Profile(
     ProfileName name,
@@ -25,7 +25,7 @@ public record Profile(
     Map<KeyAlgorithm, Set<KeyUsageBit>> keyUsage,
     List<ExtendedKeyUsage> extendedKeyUsage,
     Set<SanKind> san,
-    Duration validity) {
+    TemporalAmount validity) {
 
   public Profile {
     subject = List.copyOf(subject);
@@ -55,7 +55,7 @@ public record Profile(
     return keyUsage.get(algorithm);
   }
 
-  public Duration validityOr(Duration configured) {
+  public TemporalAmount validityOr(TemporalAmount configured) {
     return validity != null ? validity : configured;
   }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -82,7 +81,7 @@ public final class Profiles {
         ku,
         new ArrayList<>(enums(n.required("extendedKeyUsage"), Profile.ExtendedKeyUsage.class)),
         enums(n.required("san"), Profile.SanKind.class),
-        validity.isNull() || validity.isMissingNode() ? null : Duration.parse(validity.asText()));
+        validity.isNull() || validity.isMissingNode() ? null : fr.habilis.ca.config.Setting.parseLifetime(validity.asText()));
   }
 
   /** Enum constants from a JSON array of their names, in the array's order (the DN order matters). */

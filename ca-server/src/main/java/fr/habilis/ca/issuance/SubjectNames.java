@@ -25,7 +25,10 @@ public final class SubjectNames {
 
   private SubjectNames() {}
 
-  /** {@code C=FR, ST=…, O=…, OU=…, CN=…} in the profile's order. */
+  /**
+   * {@code C=FR, ST=…, O=…, OU=…, CN=…} in the profile's order; without CN for a server whose
+   * name does not fit in one (null {@link SubjectInfo#commonName()}, FQDN profiles only).
+   */
   public static X500Name subject(Profile profile, SubjectInfo s) {
     X500NameBuilder b = new X500NameBuilder(BCStyle.INSTANCE);
     for (Profile.SubjectAttribute a : profile.subject()) {
@@ -34,7 +37,11 @@ public final class SubjectNames {
         case ST -> b.addRDN(BCStyle.ST, bounded("département", s.departmentLabel(), UB_ST));
         case O -> b.addRDN(BCStyle.O, bounded("structure name", s.structureName(), UB_O));
         case OU -> b.addRDN(BCStyle.OU, bounded("national structure id", s.nationalId(), UB_OU));
-        case CN -> b.addRDN(BCStyle.CN, bounded("common name", s.commonName(), UB_CN));
+        case CN -> {
+          // A server's FQDN longer than a CN can hold: no CN, the dNSNames name the server.
+          if (s.commonName() == null && profile.commonName() == Profile.CommonName.FQDN) continue;
+          b.addRDN(BCStyle.CN, bounded("common name", s.commonName(), UB_CN));
+        }
       }
     }
     return b.build();
@@ -68,7 +75,8 @@ public final class SubjectNames {
         throw new IllegalArgumentException("not an ASCII e-mail address: " + e);
       }
     }
-    if (profile.commonName() == Profile.CommonName.FQDN && !dnsNames.contains(subject.commonName())) {
+    if (profile.commonName() == Profile.CommonName.FQDN && subject.commonName() != null
+        && !dnsNames.contains(subject.commonName())) {
       throw new IllegalArgumentException("the common name " + subject.commonName() + " must be one of the DNS names");
     }
   }
@@ -79,7 +87,9 @@ public final class SubjectNames {
    */
   private static String bounded(String what, String v, int max) {
     if (v == null || v.isBlank()) {
-      throw DomainError.of(ErrorKind.SUBJECT_NOT_CERTIFIABLE, "the " + what + " is required in the subject and the registry has none");
+      throw DomainError.of(ErrorKind.SUBJECT_NOT_CERTIFIABLE, "the " + what
+          + " is required in the subject and the registry has none; the RA must correct the structure's record"
+          + " (for a structure name: give it a certificate name)");
     }
     if (v.length() > max) {
       throw DomainError.of(ErrorKind.SUBJECT_NOT_CERTIFIABLE, "the " + what + " \"" + v + "\" is longer than " + max

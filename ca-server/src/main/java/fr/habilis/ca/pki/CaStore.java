@@ -54,7 +54,7 @@ public final class CaStore {
         CaHierarchy created = HierarchyGenerator.generate(
             KeyAlgorithm.fromSetting(config.get(Setting.CA_KEY_ALGORITHM)),
             config.get(Setting.ROOT_CA_NAME), config.get(Setting.ORG_CA_NAME), config.get(Setting.PRO_CA_NAME),
-            endpoints, clock);
+            endpoints, clock, config.getDuration(Setting.OCSP_SIGNER_VALIDITY));
         write(created, file, password, config);
         return created;
       } catch (IOException | GeneralSecurityException e) {

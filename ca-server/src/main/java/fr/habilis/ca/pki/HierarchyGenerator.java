@@ -68,14 +68,20 @@ public final class HierarchyGenerator {
   public static CaHierarchy generate(
       KeyAlgorithm algorithm, String rootDn, String orgDn, String proDn, Endpoints endpoints, Clock clock)
       throws GeneralSecurityException {
+    return generate(algorithm, rootDn, orgDn, proDn, endpoints, clock, OCSP_VALIDITY);
+  }
+
+  /** The same with responder certificates of {@code ocspValidity}. */
+  public static CaHierarchy generate(KeyAlgorithm algorithm, String rootDn, String orgDn, String proDn,
+      Endpoints endpoints, Clock clock, Duration ocspValidity) throws GeneralSecurityException {
     try {
       Instant now = clock.instant().minus(Duration.ofMinutes(5));
       KeyPair rootKeys = algorithm.generate();
       X500Name rootName = new X500Name(rootDn);
       X509Certificate root = caCertificate(rootName, rootKeys.getPublic(), rootName, rootKeys.getPrivate(), null,
           now, now.plus(ROOT_VALIDITY), null, endpoints, true);
-      IssuingCa org = issuing(CaHierarchy.ORG, orgDn, algorithm, root, rootKeys.getPrivate(), endpoints, now);
-      IssuingCa pro = issuing(CaHierarchy.PRO, proDn, algorithm, root, rootKeys.getPrivate(), endpoints, now);
+      IssuingCa org = issuing(CaHierarchy.ORG, orgDn, algorithm, root, rootKeys.getPrivate(), endpoints, now, ocspValidity);
+      IssuingCa pro = issuing(CaHierarchy.PRO, proDn, algorithm, root, rootKeys.getPrivate(), endpoints, now, ocspValidity);
       return new CaHierarchy(root, rootKeys.getPrivate(), org, pro);
     } catch (GeneralSecurityException e) {
       throw e;
@@ -85,14 +91,35 @@ public final class HierarchyGenerator {
   }
 
   private static IssuingCa issuing(String id, String dn, KeyAlgorithm algorithm, X509Certificate root,
-      PrivateKey rootKey, Endpoints endpoints, Instant now) throws Exception {
+      PrivateKey rootKey, Endpoints endpoints, Instant now, Duration ocspValidity) throws Exception {
     KeyPair keys = algorithm.generate();
     X509Certificate cert = caCertificate(new X500Name(dn), keys.getPublic(),
         X500Name.getInstance(root.getSubjectX500Principal().getEncoded()), rootKey, root,
         now, now.plus(ISSUING_VALIDITY), 0, endpoints, false);
     KeyPair ocspKeys = KeyAlgorithm.EC_P256.generate();
-    X509Certificate ocsp = ocspSigner(dn, cert, keys.getPrivate(), ocspKeys.getPublic(), now, id, endpoints);
+    X509Certificate ocsp = ocspSigner(dn, cert, keys.getPrivate(), ocspKeys.getPublic(), now, ocspValidity, id, endpoints);
     return new IssuingCa(id, cert, keys.getPrivate(), ocsp, ocspKeys.getPrivate());
+  }
+
+  /**
+   * The same issuing CA with a new delegated OCSP signer: a fresh P-256 key and a certificate of
+   * {@code validity} from now (never beyond the CA's notAfter), signed with the CA's key. For the
+   * renewal of responder certificates before they expire.
+   */
+  public static IssuingCa renewOcspSigner(IssuingCa ca, Duration validity, Endpoints endpoints, Clock clock)
+      throws GeneralSecurityException {
+    try {
+      KeyPair ocspKeys = KeyAlgorithm.EC_P256.generate();
+      String dn = X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()).toString();
+      // A minute back: clocks of relying parties that are slightly behind still accept it.
+      X509Certificate ocsp = ocspSigner(dn, ca.certificate(), ca.privateKey(), ocspKeys.getPublic(),
+          clock.instant().minus(Duration.ofMinutes(1)), validity.plus(Duration.ofMinutes(1)), ca.id(), endpoints);
+      return new IssuingCa(ca.id(), ca.certificate(), ca.privateKey(), ocsp, ocspKeys.getPrivate());
+    } catch (GeneralSecurityException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new GeneralSecurityException("cannot renew the OCSP signer of " + ca.id() + ": " + e.getMessage(), e);
+    }
   }
 
   private static X509Certificate caCertificate(X500Name subject, PublicKey publicKey, X500Name issuer,
@@ -106,7 +133,7 @@ public final class HierarchyGenerator {
     if (selfSigned) {
       b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(publicKey));
     } else {
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(issuerCert));
+      b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(issuerCert));
       b.addExtension(Extension.certificatePolicies, false,
           new CertificatePolicies(new PolicyInformation(new ASN1ObjectIdentifier("2.5.29.32.0"))));
       b.addExtension(Extension.cRLDistributionPoints, false, crlDistPoint(endpoints.crlUrl(CaHierarchy.ROOT)));
@@ -117,17 +144,17 @@ public final class HierarchyGenerator {
   }
 
   private static X509Certificate ocspSigner(String caDn, X509Certificate ca, PrivateKey caKey, PublicKey key,
-      Instant now, String caId, Endpoints endpoints) throws Exception {
+      Instant now, Duration validity, String caId, Endpoints endpoints) throws Exception {
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
     X500Name subject = new X500Name(caDn.replaceFirst("CN=([^,]+)$", "CN=$1 OCSP"));
-    Instant to = min(now.plus(OCSP_VALIDITY), ca.getNotAfter().toInstant());
+    Instant to = min(now.plus(validity), ca.getNotAfter().toInstant());
     X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca, serial(), Date.from(now), Date.from(to), subject, key);
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_OCSPSigning));
     b.addExtension(OCSP_NOCHECK, false, DERNull.INSTANCE);
     b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
-    b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca));
+    b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(ca));
     b.addExtension(Extension.authorityInfoAccess, false, new AuthorityInformationAccess(
         new AccessDescription(X509ObjectIdentifiers.id_ad_caIssuers, uri(endpoints.caIssuersUrl(caId)))));
     return sign(b, caKey);
@@ -156,7 +183,7 @@ public final class HierarchyGenerator {
       for (String ip : ipAddresses) names.add(new GeneralName(GeneralName.iPAddress, InetAddress.getByName(ip).getHostAddress()));
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.certificate()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, KeyIdentifiers.authorityKeyIdentifier(ca.certificate()));
       return new TlsIdentity(keys.getPrivate(), List.of(sign(b, ca.privateKey()), ca.certificate()));
     } catch (GeneralSecurityException e) {
       throw e;

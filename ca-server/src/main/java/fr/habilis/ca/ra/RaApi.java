@@ -62,6 +62,9 @@ public final class RaApi {
         })));
     router.get("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
         registry.structure(rc.pathParam("nationalId")).map(RaJson::structure)));
+    router.patch("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
+        registry.setCertificateName(rc.pathParam("nationalId"), RaRequests.certificateName(body(rc)), ACTOR)
+            .map(RaJson::structure)));
 
     router.post("/ra/v1/habilitations").handler(rc -> reply(rc, 201,
         registry.createHabilitation(RaRequests.habilitation(body(rc)), ACTOR).map(h -> {
@@ -97,6 +100,23 @@ public final class RaApi {
     router.delete("/ra/v1/habilitations/:reference/admins/:cardNumber").handler(rc -> reply(rc, 200,
         registry.removeAdmin(rc.pathParam("reference"), RaRequests.cardPath(rc.pathParam("cardNumber")), ACTOR)
             .map(RaJson::habilitation)));
+    router.post("/ra/v1/habilitations/:reference/professionals").handler(rc -> {
+      String reference = rc.pathParam("reference");
+      reply(rc, 201, registry.addProfessional(reference, RaRequests.professional(body(rc)), ACTOR).map(p -> {
+        rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/habilitations/" + reference + "/professionals/"
+            + p.nationalId());
+        return RaJson.professional(p);
+      }));
+    });
+    router.get("/ra/v1/habilitations/:reference/professionals").handler(rc -> reply(rc, 200,
+        registry.professionals(rc.pathParam("reference")).map(list -> {
+          JsonArray items = new JsonArray();
+          list.forEach(p -> items.add(RaJson.professional(p)));
+          return new JsonObject().put("professionals", items);
+        })));
+    router.delete("/ra/v1/habilitations/:reference/professionals/:nationalId").handler(rc -> reply(rc, 200,
+        registry.removeProfessional(rc.pathParam("reference"), RaRequests.professionalPath(rc.pathParam("nationalId")), ACTOR)
+            .map(RaJson::professional)));
     router.post("/ra/v1/admins/:cardNumber/eab").handler(rc -> {
       body(rc);
       secret(rc);

@@ -3,6 +3,7 @@ package fr.habilis.ca.ra;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.Offer;
+import fr.habilis.ca.registry.Professional;
 import fr.habilis.ca.registry.RegistryService.IssuedCredential;
 import fr.habilis.ca.registry.Structure;
 import io.vertx.core.json.JsonArray;
@@ -16,7 +17,8 @@ final class RaJson {
 
   static JsonObject structure(Structure s) {
     return new JsonObject().put("nationalId", s.nationalId()).put("idType", s.idType().name())
-        .put("idValue", s.idValue()).put("name", s.name()).put("department", s.department())
+        .put("idValue", s.idValue()).put("name", s.name()).put("certificateName", s.certificateName())
+        .put("department", s.department())
         .put("departmentLabel", s.departmentLabel()).put("address", s.address()).put("environment", s.environment());
   }
 
@@ -40,6 +42,12 @@ final class RaJson {
     return new JsonObject().put("cardNumber", a.cardNumber()).put("cardType", a.cardType().name())
         .put("lastName", a.lastName()).put("firstName", a.firstName()).put("email", a.email()).put("phone", a.phone())
         .put("language", a.language() == null ? "fr" : a.language().code());
+  }
+
+  static JsonObject professional(Professional p) {
+    return new JsonObject().put("nationalId", p.nationalId()).put("idType", p.idKind().name()).put("idValue", p.idValue())
+        .put("lastName", p.lastName()).put("firstName", p.firstName()).put("email", p.email())
+        .put("commonName", p.commonName());
   }
 
   static JsonObject offer(Offer o) {

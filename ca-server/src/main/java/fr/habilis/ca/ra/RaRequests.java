@@ -9,6 +9,7 @@ import fr.habilis.ca.registry.IdType;
 import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
 import fr.habilis.ca.error.DomainError.FieldError;
+import fr.habilis.ca.registry.Professional;
 import fr.habilis.ca.registry.RegistryService.NewHabilitation;
 import fr.habilis.ca.registry.Structure;
 import io.vertx.core.json.JsonArray;
@@ -47,6 +48,13 @@ final class RaRequests {
       value = v;
     }
     String name = r.text(body, "name", "name", 200, true);
+    String certificateName = r.text(body, "certificateName", "certificateName", Structure.CERTIFICATE_NAME_MAX, false);
+    if (name != null && certificateName == null && name.length() > Structure.CERTIFICATE_NAME_MAX
+        && !body.containsKey("certificateName")) {
+      // Refused here rather than at every finalize: a certificate's O holds 64 characters.
+      r.error("certificateName", "is required when the name is longer than " + Structure.CERTIFICATE_NAME_MAX
+          + " characters (" + name.length() + "): the name the certificates carry in O (RFC 5280 ub-organization-name)");
+    }
     String department = r.text(body, "department", "department", 3, true);
     if (department != null) {
       department = department.toUpperCase(Locale.ROOT);
@@ -54,7 +62,19 @@ final class RaRequests {
     }
     String address = r.text(body, "address", "address", 400, false);
     r.failIfInvalid();
-    return new Structure(type.nationalId(value), type, value, name, department, address, environment);
+    return new Structure(type.nationalId(value), type, value, name, department, address, environment,
+        certificateName != null ? certificateName : name);
+  }
+
+  /** {@code PATCH /structures/{id}}: only {@code certificateName} can change (1–64 characters). */
+  static String certificateName(JsonObject body) {
+    RaRequests r = new RaRequests();
+    for (String k : body.fieldNames()) {
+      if (!k.equals("certificateName")) r.error(k, "cannot be changed; only certificateName can");
+    }
+    String name = r.text(body, "certificateName", "certificateName", Structure.CERTIFICATE_NAME_MAX, true);
+    r.failIfInvalid();
+    return name;
   }
 
   static NewHabilitation habilitation(JsonObject body) {
@@ -119,6 +139,33 @@ final class RaRequests {
     Administrator a = r.admin(body, "");
     r.failIfInvalid();
     return a;
+  }
+
+  /**
+   * A professional under a PRO offer: {@code idType} RPPS or ADELI, {@code idValue}, {@code lastName},
+   * {@code firstName} (letters with accents, stored in NFC), {@code email}.
+   */
+  static Professional professional(JsonObject body) {
+    RaRequests r = new RaRequests();
+    Professional.IdKind kind = r.enumField(body, "idType", Professional.IdKind.class, "idType");
+    String value = r.text(body, "idValue", "idValue", 11, true);
+    if (kind != null && value != null) {
+      value = value.toUpperCase(Locale.ROOT);
+      Professional.idProblem(kind, value).ifPresent(p -> r.error("idValue", p));
+    }
+    String last = r.personName(body, "lastName");
+    String first = r.personName(body, "firstName");
+    String email = r.email(body, "email", "email", true);
+    r.failIfInvalid();
+    return new Professional(0, kind, value, last, first, Professional.normaliseEmail(email));
+  }
+
+  /** A national professional identifier in a path: 8 + RPPS or 0 + ADELI. */
+  static String professionalPath(String nationalId) {
+    if (nationalId == null || !nationalId.matches("8[0-9]{11}|0(?:[0-9]{2}|2A|2B)[0-9]{7}")) {
+      throw DomainError.invalidField("nationalId", "a national professional identifier is 8 + the RPPS number or 0 + the ADELI number");
+    }
+    return nationalId;
   }
 
   static String reason(JsonObject body) {
@@ -217,6 +264,17 @@ final class RaRequests {
         return new Offer(kind, null, null, mail, !Boolean.FALSE.equals(restricted));
       }
     }
+  }
+
+  private String personName(JsonObject o, String name) {
+    String v = Professional.nfc(text(o, name, name, 100, true));
+    if (v == null) return null;
+    var problem = Professional.nameProblem(v);
+    if (problem.isPresent()) {
+      error(name, problem.get());
+      return null;
+    }
+    return v;
   }
 
   private String domain(JsonObject o, String name, String path) {

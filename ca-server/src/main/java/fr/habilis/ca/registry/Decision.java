@@ -5,8 +5,16 @@ import java.util.List;
 /** The answer to "may this administrator obtain this profile for these identifiers now?". */
 public sealed interface Decision permits Decision.Allow, Decision.Deny {
 
-  /** Allowed: the structure whose name goes into the certificate, and the habilitation relied on. */
-  record Allow(Structure structure, Habilitation habilitation, List<Identifier> identifiers) implements Decision {}
+  /**
+   * Allowed: the structure whose name goes into the certificate, the habilitation relied on, and
+   * for a PRO product the professional it names (recorded under that habilitation), else null.
+   */
+  record Allow(Structure structure, Habilitation habilitation, List<Identifier> identifiers, Professional professional)
+      implements Decision {
+    public Allow(Structure structure, Habilitation habilitation, List<Identifier> identifiers) {
+      this(structure, habilitation, identifiers, null);
+    }
+  }
 
   /** Refused: one refusal per identifier concerned, each with its rule. */
   record Deny(List<Refusal> refusals) implements Decision {
@@ -33,6 +41,7 @@ public sealed interface Decision permits Decision.Allow, Decision.Deny {
     MAIL_DOMAIN_OUT_OF_RESTRICTED_SCOPE,
     ENVIRONMENT_MISMATCH,
     AMBIGUOUS_STRUCTURE,
-    IDENTIFIER_NOT_FOR_PROFILE
+    IDENTIFIER_NOT_FOR_PROFILE,
+    PROFESSIONAL_NOT_RECORDED
   }
 }

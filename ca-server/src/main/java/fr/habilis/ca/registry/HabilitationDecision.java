@@ -56,6 +56,12 @@ public final class HabilitationDecision {
       refusals.add(new Refusal(ids.get(0), Reason.IDENTIFIER_NOT_FOR_PROFILE,
           profile.name() + " needs at least one " + (takesDns ? "dns" : "email") + " identifier"));
     }
+    if (kind == Offer.Kind.PRO && names.size() > 1) {
+      for (Identifier n : names.subList(1, names.size())) {
+        refusals.add(new Refusal(n, Reason.IDENTIFIER_NOT_FOR_PROFILE, "a " + profile.name()
+            + " certificate names one professional: one e-mail address, " + names.get(0).value() + " was already given"));
+      }
+    }
     if (!takesDns && !takesEmail && structureIds.isEmpty() && refusals.isEmpty()) {
       throw new IllegalArgumentException("no identifier");
     }
@@ -108,16 +114,28 @@ public final class HabilitationDecision {
       chosen = data.structures().get(common.iterator().next());
     }
     String structureId = chosen.nationalId();
-    Habilitation relied = candidates.stream()
+    List<Habilitation> covering = candidates.stream()
         .filter(h -> h.structureId().equals(structureId))
         .filter(h -> names.stream().allMatch(n -> h.offers().stream().anyMatch(o -> covers(o, n))))
-        .findFirst().orElse(null);
-    if (relied == null) {
+        .toList();
+    if (covering.isEmpty()) {
       // The names are covered by several habilitations of one structure but none covers them all.
       return new Decision.Deny(names.stream().map(n -> new Refusal(n, Reason.DOMAIN_OUT_OF_SCOPE,
           "no single habilitation of " + structureId + " covers all the names of this order")).toList());
     }
-    return new Decision.Allow(chosen, relied, List.copyOf(ids));
+    if (kind != Offer.Kind.PRO) return new Decision.Allow(chosen, covering.get(0), List.copyOf(ids));
+    // A PRO certificate names a person: the RA must have recorded them under the habilitation
+    // relied on, and the CN comes from that record.
+    Identifier email = names.get(0);
+    String address = Professional.normaliseEmail(email.value());
+    for (Habilitation h : covering) {
+      for (Professional p : data.professionalsOf(h)) {
+        if (p.email().equals(address)) return new Decision.Allow(chosen, h, List.copyOf(ids), p);
+      }
+    }
+    return new Decision.Deny(List.of(new Refusal(email, Reason.PROFESSIONAL_NOT_RECORDED, email.value()
+        + " is not a professional recorded under the PRO offer of habilitation " + covering.get(0).reference()
+        + " (the RA records professionals with their RPPS or ADELI number and names)")));
   }
 
   private static String acceptedTypes(boolean dns, boolean email) {

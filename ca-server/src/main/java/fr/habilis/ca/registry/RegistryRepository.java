@@ -25,7 +25,7 @@ public final class RegistryRepository {
 
   public void insertStructure(Connection c, Structure s, Instant now) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO structures (national_id, id_type, id_value, name,"
-        + " department, address, environment, created_at) VALUES (?,?,?,?,?,?,?,?)")) {
+        + " department, address, environment, created_at, certificate_name) VALUES (?,?,?,?,?,?,?,?,?)")) {
       ps.setString(1, s.nationalId());
       ps.setString(2, s.idType().name());
       ps.setString(3, s.idValue());
@@ -34,18 +34,27 @@ public final class RegistryRepository {
       ps.setString(6, s.address());
       ps.setString(7, s.environment());
       ps.setObject(8, utc(now));
+      ps.setString(9, s.certificateName());
+      ps.executeUpdate();
+    }
+  }
+
+  public void setCertificateName(Connection c, String nationalId, String certificateName) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE structures SET certificate_name = ? WHERE national_id = ?")) {
+      ps.setString(1, certificateName);
+      ps.setString(2, nationalId);
       ps.executeUpdate();
     }
   }
 
   public Optional<Structure> findStructure(Connection c, String nationalId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT national_id, id_type, id_value, name, department, address,"
-        + " environment FROM structures WHERE national_id = ?")) {
+        + " environment, certificate_name FROM structures WHERE national_id = ?")) {
       ps.setString(1, nationalId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) return Optional.empty();
         return Optional.of(new Structure(rs.getString(1), IdType.valueOf(rs.getString(2)), rs.getString(3),
-            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)));
+            rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8)));
       }
     }
   }

@@ -30,6 +30,7 @@ public final class RegistryService {
   private final ServerContext ctx;
   private final RegistryRepository repo = new RegistryRepository();
   private final EabRepository eab;
+  private final ProfessionalRepository professionals = new ProfessionalRepository();
   private final Notices notices;
 
   public RegistryService(ServerContext ctx) {
@@ -65,6 +66,17 @@ public final class RegistryService {
       ctx.audit().append(c, actor, "structure.created", s.nationalId(), new JsonObject().put("name", s.name())
           .put("environment", s.environment()).encode());
       return s;
+    });
+  }
+
+  /** Gives a structure the name its certificates carry in O (≤ 64 characters, already validated). */
+  public Future<Structure> setCertificateName(String nationalId, String certificateName, String actor) {
+    return ctx.db().tx(c -> {
+      Structure s = repo.findStructure(c, nationalId).orElseThrow(() -> DomainError.notFound("no structure " + nationalId));
+      repo.setCertificateName(c, nationalId, certificateName);
+      ctx.audit().append(c, actor, "structure.certificate-name", nationalId, new JsonObject()
+          .put("from", s.certificateName()).put("to", certificateName).encode());
+      return repo.findStructure(c, nationalId).orElseThrow();
     });
   }
 
@@ -132,6 +144,13 @@ public final class RegistryService {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
+      Structure structure = repo.findStructure(c, h.structureId()).orElseThrow();
+      if (structure.certificateName() == null) {
+        // Approving it would give administrators a habilitation whose every finalize fails.
+        throw DomainError.conflict("structure " + structure.nationalId() + " has no certificate name: its legal name is "
+            + structure.name().length() + " characters, a certificate's O holds " + Structure.CERTIFICATE_NAME_MAX
+            + "; give one with PATCH /structures/" + structure.nationalId() + " {\"certificateName\": …} first");
+      }
       transition(c, h, Status.RECEIVED, Status.ACTIVE, null, now);
       List<IssuedCredential> creds = new ArrayList<>();
       for (Administrator a : h.administrators()) {
@@ -236,6 +255,70 @@ public final class RegistryService {
     });
   }
 
+  /**
+   * Records a professional under a RECEIVED or ACTIVE habilitation with a PRO offer whose mail
+   * domain covers their address. {@code p.habilitationId()} is ignored (the reference says which).
+   * Fails with 400 for an address outside the PRO scope or a CN longer than 64 characters (the
+   * certificate could never be issued), 409 for a habilitation without PRO offer or a person
+   * already recorded (same identifier or same address).
+   */
+  public Future<Professional> addProfessional(String reference, Professional p, String actor) {
+    return ctx.db().tx(c -> {
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      h = find(c, reference);
+      if (h.status() != Status.ACTIVE && h.status() != Status.RECEIVED) {
+        throw DomainError.conflict("habilitation " + reference + " is " + h.status()
+            + ": professionals can be recorded under a RECEIVED or ACTIVE habilitation only");
+      }
+      List<Offer> pro = h.offers().stream().filter(o -> o.kind() == Offer.Kind.PRO).toList();
+      if (pro.isEmpty()) throw DomainError.conflict("habilitation " + reference + " has no PRO offer");
+      List<DomainError.FieldError> errors = new ArrayList<>();
+      if (pro.stream().noneMatch(o -> o.coversEmail(p.email()))) {
+        errors.add(new DomainError.FieldError("email", p.email() + " is outside the PRO offer ("
+            + String.join("; ", pro.stream().map(Offer::describe).toList()) + ")"));
+      }
+      String cn = p.commonName();
+      if (cn.length() > Professional.CN_MAX) {
+        errors.add(new DomainError.FieldError("lastName", "the certificate's CN " + cn + " would be " + cn.length()
+            + " characters; a CN holds " + Professional.CN_MAX + " (RFC 5280 ub-common-name): record the names as used"
+            + " in practice (e.g. one given name)"));
+      }
+      if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
+      for (Professional known : professionals.of(c, h.id())) {
+        if (known.nationalId().equals(p.nationalId())) {
+          throw DomainError.conflict(p.nationalId() + " is already recorded under " + reference);
+        }
+        if (known.email().equals(p.email())) {
+          throw DomainError.conflict(p.email() + " is already the address of " + known.nationalId() + " under " + reference);
+        }
+      }
+      Professional stored = new Professional(h.id(), p.idKind(), p.idValue(), p.lastName(), p.firstName(), p.email());
+      professionals.insert(c, stored, now());
+      ctx.audit().append(c, actor, "habilitation.professional.added", reference, new JsonObject()
+          .put("nationalId", stored.nationalId()).put("commonName", cn).put("email", stored.email()).encode());
+      return stored;
+    });
+  }
+
+  public Future<List<Professional>> professionals(String reference) {
+    return ctx.db().tx(c -> professionals.of(c, find(c, reference).id()));
+  }
+
+  /** The professional is no longer covered: the next PRO order or finalize for them is refused. */
+  public Future<Professional> removeProfessional(String reference, String nationalId, String actor) {
+    return ctx.db().tx(c -> {
+      Habilitation h = find(c, reference);
+      repo.lock(c, h.id());
+      Professional p = professionals.of(c, h.id()).stream().filter(x -> x.nationalId().equals(nationalId)).findFirst()
+          .orElseThrow(() -> DomainError.notFound("no professional " + nationalId + " under " + reference));
+      professionals.delete(c, h.id(), p.idKind(), p.idValue());
+      ctx.audit().append(c, actor, "habilitation.professional.removed", reference, new JsonObject()
+          .put("nationalId", nationalId).encode());
+      return p;
+    });
+  }
+
   /** A fresh credential for an administrator named on at least one active habilitation. */
   public Future<IssuedCredential> newCredential(String cardNumber, String actor) {
     return ctx.db().tx(c -> {
@@ -296,8 +379,10 @@ public final class RegistryService {
     for (Habilitation h : habs.values()) {
       if (!structures.containsKey(h.structureId())) repo.findStructure(c, h.structureId()).ifPresent(s -> structures.put(s.nationalId(), s));
     }
+    Map<Long, List<Professional>> pros = Offer.Kind.valueOf(profile.offer()) == Offer.Kind.PRO
+        ? professionals.of(c, habs.keySet()) : Map.of();
     return HabilitationDecision.decide(adminId, profile, ids,
-        new RegistrySnapshot(ctx.config().environment(), structures, List.copyOf(habs.values())));
+        new RegistrySnapshot(ctx.config().environment(), structures, List.copyOf(habs.values()), pros));
   }
 
   public Optional<EabCredential> credential(Connection c, String kid) throws SQLException {

@@ -16,7 +16,6 @@ import java.time.format.DateTimeFormatter;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 
 /**
@@ -63,7 +62,7 @@ final class CrlWriter {
     String algorithm = KeyAlgorithm.signatureAlgorithmFor(key);
     byte[] algId = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm).getEncoded();
     Extension aki = new Extension(Extension.authorityKeyIdentifier, false,
-        new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuer).getEncoded());
+        fr.habilis.ca.pki.KeyIdentifiers.authorityKeyIdentifier(issuer).getEncoded());
     Extension number = new Extension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(crlNumber)).getEncoded());
     byte[] extensions = tlv(0xA0, new Extensions(new Extension[] {aki, number}).getEncoded());
 

@@ -1,6 +1,7 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.error.ErrorKind;
+import fr.habilis.ca.web.HttpDates;
 import static fr.habilis.ca.store.Sql.instant;
 
 import fr.habilis.ca.ServerContext;
@@ -18,8 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -48,17 +47,17 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
  */
 public final class OcspResponder {
   // OCSPResponse with only a responseStatus (RFC 6960 §4.2.1): malformedRequest, internalError, unauthorized.
-  private static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
-  private static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
-  private static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+  static final byte[] MALFORMED = {0x30, 0x03, 0x0A, 0x01, 0x01};
+  static final byte[] INTERNAL_ERROR = {0x30, 0x03, 0x0A, 0x01, 0x02};
+  static final byte[] UNAUTHORIZED = {0x30, 0x03, 0x0A, 0x01, 0x06};
   private static final Map<ASN1ObjectIdentifier, String> HASHES = Map.of(
       OIWObjectIdentifiers.idSHA1, "SHA-1", NISTObjectIdentifiers.id_sha256, "SHA-256");
 
   private final ServerContext ctx;
   /** "hashOid/nameHash/keyHash" → CA id, for both accepted hash algorithms. */
   private final Map<String, String> issuers = new HashMap<>();
-  private final Map<String, OcspSigner> signers = new HashMap<>();
+  /** Per CA; replaced at once when the responder certificate is renewed ({@link #replaceSigner}). */
+  private final Map<String, OcspSigner> signers = new ConcurrentHashMap<>();
   private final Map<String, Cached> byCertificate = new ConcurrentHashMap<>();
   private final Map<ByteBuffer, String> byRequest = new ConcurrentHashMap<>();
   private final int maxEntries;
@@ -259,14 +258,30 @@ public final class OcspResponder {
   }
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
-    return signers.get(caId).sign(ids, statuses, nonce, now, now.plus(validity));
+    OcspSigner signer = signers.get(caId);
+    return signer.sign(ids, statuses, nonce, now, signer.capped(now.plus(validity)));
+  }
+
+  /**
+   * Serves {@code renewed}'s responder (new key and certificate) from now on: the cached responses
+   * of that CA, signed by the previous responder, are dropped and signed again on demand.
+   */
+  public void replaceSigner(IssuingCa renewed) throws Exception {
+    signers.put(renewed.id(), new OcspSigner(renewed));
+    revocations.incrementAndGet(); // an answer being signed by the old responder does not enter the cache
+    byCertificate.values().removeIf(c -> c.caId().equals(renewed.id()));
+  }
+
+  /** The certificate of the responder currently signing for this CA. */
+  public java.security.cert.X509Certificate responderCertificate(String caId) {
+    return signers.get(caId).certificate();
   }
 
   private Cached cache(String caId, CertificateID id, byte[] der, Instant now) throws Exception {
     Instant thisUpdate = Instant.ofEpochSecond(now.getEpochSecond());
-    Instant nextUpdate = thisUpdate.plus(validity);
+    Instant nextUpdate = signers.get(caId).capped(thisUpdate.plus(validity));
     String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 16) + "\"";
-    Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HTTP_DATE.format(thisUpdate), HTTP_DATE.format(nextUpdate),
+    Cached cached = new Cached(der, thisUpdate, nextUpdate, etag, HttpDates.format(thisUpdate), HttpDates.format(nextUpdate),
         caId, SerialNumbers.toHex(id.getSerialNumber()), id.getHashAlgOID());
     if (byCertificate.size() >= maxEntries) {
       // Bounded memory: start over rather than track recency on the hot path.

@@ -1,6 +1,7 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.web.HttpDates;
 import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
@@ -10,12 +11,11 @@ import fr.habilis.ca.web.RequestIds;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -29,17 +29,18 @@ public final class RevocationApi {
   private static final Logger LOG = Logger.getLogger(RevocationApi.class.getName());
   private static final CharSequence OCSP_TYPE = HttpHeaders.createOptimized("application/ocsp-response");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Pattern CRL_FILE = Pattern.compile("([a-z]+)\\.crl");
   private static final int MAX_OCSP_REQUEST = 8 * 1024;
   private final ServerContext ctx;
   private final OcspResponder ocsp;
   private final CrlService crl;
   private final RevocationService service;
+  private final ResponderRenewal responders;
 
   public RevocationApi(ServerContext ctx) {
     this.ctx = ctx;
     this.ocsp = new OcspResponder(ctx);
+    this.responders = new ResponderRenewal(ctx, ocsp);
     this.crl = new CrlService(ctx);
     this.service = new RevocationService(ctx, ocsp, crl);
   }
@@ -50,8 +51,16 @@ public final class RevocationApi {
 
   public void mount(Router router) {
     crl.start();
+    responders.start();
     ctx.vertx().setPeriodic(5 * 60_000, id -> ocsp.refreshAging());
+    // A small status document until the server has a health/metrics endpoint (issue 17): the OCSP
+    // responders served now and when each will be renewed.
+    router.get("/status").handler(rc -> rc.response().putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("environment", ctx.config().environment())
+            .put("ocspResponders", responders.status()).encode()));
     ProblemHandler problems = new ProblemHandler(HttpProblems::toProblem, null);
+    MethodNotAllowed.after(router, "GET", problems, "/status");
     router.route("/crl/*").failureHandler(problems);
     router.get("/crl/:file").handler(this::crl);
     router.head("/crl/:file").handler(this::crl);
@@ -140,8 +149,8 @@ public final class RevocationApi {
       long maxAge = Math.max(0, Math.min(p.nextUpdate().toEpochMilli() - ctx.clock().millis(), 300_000) / 1000);
       r.putHeader(HttpHeaders.CONTENT_TYPE, "application/pkix-crl")
           .putHeader(HttpHeaders.ETAG, p.etag())
-          .putHeader(HttpHeaders.LAST_MODIFIED, HTTP_DATE.format(p.thisUpdate()))
-          .putHeader(HttpHeaders.EXPIRES, HTTP_DATE.format(p.nextUpdate()))
+          .putHeader(HttpHeaders.LAST_MODIFIED, HttpDates.format(p.thisUpdate()))
+          .putHeader(HttpHeaders.EXPIRES, HttpDates.format(p.nextUpdate()))
           // Short max-age: a revocation reaches the CRL within seconds, caches should look again soon.
           .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=" + maxAge + ", public, no-transform, must-revalidate");
       if (p.etag().equals(rc.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {

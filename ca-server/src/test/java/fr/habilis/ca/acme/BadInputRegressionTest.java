@@ -91,11 +91,20 @@ class BadInputRegressionTest {
 
   @Test
   void aStructureNameTooLongForTheSubjectIsRejectedIdentifierNotBadCsr() throws Exception {
-    // Issue 15, one finalize path: the RA accepts names of up to 200 characters, a subject's O
-    // holds 64 (RFC 5280 A.1). The client's CSR is fine; the RA's record must be corrected.
+    // Issue 15, one finalize path: a subject's O holds 64 characters (RFC 5280 A.1). The RA now
+    // refuses such a structure without a certificate name (issue 16), but a record from before V17
+    // (legal name over 64, no certificate name) may sit under an approved habilitation. The client's
+    // CSR is fine; the RA's record must be corrected.
     String name = "CENTRE HOSPITALIER INTERCOMMUNAL DES DEUX RIVES ET DU PLATEAU DE SACLAY";
     assertTrue(name.length() > 64);
-    RaFixture.Credential longName = ra.habilitate("18751275100038", "0123456788", RaFixture.servSsl("long-name.test"), name);
+    RaFixture.Credential longName = ra.habilitate("18751275100038", "0123456788", RaFixture.servSsl("long-name.test"));
+    server.context().db().txBlocking(c -> {
+      try (var ps = c.prepareStatement("UPDATE structures SET name = ?, certificate_name = NULL WHERE national_id = ?")) {
+        ps.setString(1, name);
+        ps.setString(2, longName.nationalId());
+        return ps.executeUpdate();
+      }
+    });
     RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
     RawAcmeClient.expect(c.register(ra.newCredential(longName.cardNumber(), longName.nationalId())), 201, "newAccount");
     HttpResponse<String> order = c.post(c.url("newOrder"), AcmeProtocolTest.order("www.long-name.test"), false);

@@ -88,8 +88,13 @@ class ConfigLoaderTest {
   @Test
   void durationsAcceptShortAndIsoForms() {
     HabilisConfig c = ConfigLoader.load(null, Map.of("HABILIS_CERTIFICATE_VALIDITY", "30d"));
-    assertEquals(30, c.getDuration(Setting.CERTIFICATE_VALIDITY).toDays());
-    assertEquals(1095, ConfigLoader.load(null, Map.of()).getDuration(Setting.CERTIFICATE_VALIDITY).toDays());
+    assertEquals(java.time.Duration.ofDays(30), c.getLifetime(Setting.CERTIFICATE_VALIDITY));
+    // Calendar years by default (issue 16 item 4), and calendar periods as configured.
+    assertEquals(java.time.Period.ofYears(3), ConfigLoader.load(null, Map.of()).getLifetime(Setting.CERTIFICATE_VALIDITY));
+    assertEquals(java.time.Period.ofDays(1095), ConfigLoader.load(null, Map.of("HABILIS_CERTIFICATE_VALIDITY", "P1095D"))
+        .getLifetime(Setting.CERTIFICATE_VALIDITY));
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(null, Map.of("HABILIS_CERTIFICATE_VALIDITY", "P0Y")))
+        .getMessage().contains("positive"));
   }
 
   @Test

@@ -41,9 +41,10 @@ public class ProductionGuardsTest {
   }
 
   @Test
-  void localCpsUrlIsRefused() {
+  void localCpsUrlIsRefusedAndAnUnsetOneFollowsThePublicHttpUrl() {
     assertRefused("production environment: cpsUrl (HABILIS_CPS_URL) points at http://localhost/habilis/pc; set the published CPS URL",
-        without("cpsUrl"));
+        with("cpsUrl", "http://localhost/habilis/pc"));
+    ProductionGuards.check(HabilisConfig.of(without("cpsUrl")));
   }
 
   @Test

@@ -26,6 +26,11 @@ class CertificateBuilderTest {
   private static final Endpoints ENDPOINTS = new Endpoints("https://ca.test:8443", "http://ca.test:8080");
 
   private static X509Certificate build(CaHierarchy ca, ProfileName name, KeyPair leafKey, Map<String, String> settings) {
+    return build(ca, name, leafKey, settings, Instant.now());
+  }
+
+  private static X509Certificate build(CaHierarchy ca, ProfileName name, KeyPair leafKey, Map<String, String> settings,
+      Instant now) {
     Profile p = Profiles.get(name);
     IssuanceSettings s = IssuanceSettings.from(HabilisConfig.of(settings), ENDPOINTS);
     SubjectInfo subject = IssuanceFixture.subject(p.commonName() == Profile.CommonName.FQDN ? "api.test-clinique.fr" : "Service");
@@ -35,7 +40,7 @@ class CertificateBuilderTest {
         leafKey.getPublic().getAlgorithm().equals("RSA") ? Profile.KeyAlgorithm.RSA : Profile.KeyAlgorithm.EC,
         r.dnsNames(), r.emails());
     return new CertificateBuilder(s)
-        .build(leaf, ca.issuing(p.caId()), new SerialNumbers(new SecureRandom()).draw(), Instant.now());
+        .build(leaf, ca.issuing(p.caId()), new SerialNumbers(new SecureRandom()).draw(), now);
   }
 
   private static byte[] productCategory(X509Certificate cert) {
@@ -57,6 +62,24 @@ class CertificateBuilderTest {
     CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
     X509Certificate cert = build(ca, ProfileName.PRO_SIGN, Keys.generate("EC-P256"), Map.of("certificateValidity", "P90D"));
     assertEquals(Duration.ofDays(90), Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()));
+  }
+
+  @Test
+  void threeYearsAreThreeCalendarYearsAcrossALeapDay() {
+    CaHierarchy ca = IssuanceFixture.hierarchy("EC-P384");
+    // 29 February 2028 falls inside: 1096 days (a fixed 1095 ended on 2029-11-30).
+    X509Certificate leap = build(ca, ProfileName.SERV_SSL, Keys.generate("EC-P256"), Map.of(),
+        Instant.parse("2026-12-01T09:30:15Z"));
+    assertEquals(Instant.parse("2026-12-01T09:30:15Z"), leap.getNotBefore().toInstant());
+    assertEquals(Instant.parse("2029-12-01T09:30:15Z"), leap.getNotAfter().toInstant());
+    // No 29 February inside: 1095 days.
+    X509Certificate plain = build(ca, ProfileName.PRO_AUTH, Keys.generate("EC-P256"), Map.of(),
+        Instant.parse("2028-03-01T00:00:00Z"));
+    assertEquals(Instant.parse("2031-03-01T00:00:00Z"), plain.getNotAfter().toInstant());
+    // Short test lifetimes stay exact durations.
+    X509Certificate seconds = build(ca, ProfileName.PRO_AUTH, Keys.generate("EC-P256"), Map.of("certificateValidity", "PT10S"),
+        Instant.parse("2028-02-28T23:59:55Z"));
+    assertEquals(Instant.parse("2028-02-29T00:00:05Z"), seconds.getNotAfter().toInstant());
   }
 
   @Test

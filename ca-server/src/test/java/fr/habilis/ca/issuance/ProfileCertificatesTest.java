@@ -25,7 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.nio.file.Files;
 
 /**
  * Every profile, issued end to end through {@link IssuanceService} (H2, Vert.x workers, real CA
@@ -33,18 +34,74 @@ import org.junit.jupiter.params.provider.EnumSource;
  * purpose, and the JDK's PKIX CertPathValidator — and carries the extensions of its profile.
  */
 class ProfileCertificatesTest {
-  /** The OpenSSL purposes each product must satisfy (openssl verify -purpose). */
-  private static final Map<ProfileName, List<String>> PURPOSES = Map.of(
-      ProfileName.ORG_AUTH_CLI, List.of("sslclient"),
-      ProfileName.ORG_SIGN, List.of("smimesign"),
-      ProfileName.ORG_CONF, List.of("smimeencrypt"),
-      ProfileName.SERV_SSL, List.of("sslserver", "sslclient"),
-      ProfileName.SERV_SMIME, List.of("smimesign", "smimeencrypt"),
-      ProfileName.SERV_SIGN, List.of("smimesign"),
-      ProfileName.SERV_CONF, List.of("smimeencrypt"),
-      ProfileName.PRO_AUTH, List.of("sslclient"),
-      ProfileName.PRO_SIGN, List.of("smimesign"),
-      ProfileName.PRO_CONF, List.of("smimeencrypt"));
+  /** One product with one key type, and what certificate-profiles.md says it must be. */
+  record Case(ProfileName product, String keyType, Set<String> keyUsage, List<String> extendedKeyUsage,
+      List<String> purposes, List<String> refusedPurposes) {
+    @Override
+    public String toString() {
+      return product + " " + keyType;
+    }
+  }
+
+  /**
+   * The key-usage table ("## Key usages per product") and the purpose table ("## Validation") of
+   * protocol-spec/certificate-profiles.md, one case per product and key type (RSA-2048, P-256):
+   * the certificates are checked against the document, so the two cannot drift apart.
+   */
+  static List<Case> casesFromTheSpec() throws java.io.IOException {
+    Path doc = Path.of("").toAbsolutePath();
+    while (!Files.exists(doc.resolve("protocol-spec/certificate-profiles.md"))) doc = doc.getParent();
+    List<String> lines = Files.readAllLines(doc.resolve("protocol-spec/certificate-profiles.md"));
+    Map<ProfileName, List<String>> usages = rows(lines, "## Key usages per product");
+    Map<ProfileName, List<String>> purposes = rows(lines, "## Validation");
+    assertEquals(Set.of(ProfileName.values()), usages.keySet(), "every product in the key-usage table");
+    assertEquals(Set.of(ProfileName.values()), purposes.keySet(), "every product in the purpose table");
+    List<Case> cases = new ArrayList<>();
+    for (ProfileName p : ProfileName.values()) {
+      List<String> u = usages.get(p);
+      List<String> eku = names(u.get(3));
+      cases.add(purposeCase(p, "RSA-2048", new java.util.LinkedHashSet<>(names(u.get(1))), eku, purposes.get(p).get(1)));
+      Set<String> ec = u.get(2).equals("same") ? new java.util.LinkedHashSet<>(names(u.get(1))) : new java.util.LinkedHashSet<>(names(u.get(2)));
+      cases.add(purposeCase(p, "EC-P256", ec, eku, purposes.get(p).get(2)));
+    }
+    return cases;
+  }
+
+  private static Case purposeCase(ProfileName p, String keyType, Set<String> ku, List<String> eku, String purposeCell) {
+    List<String> ok = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (String purpose : purposeCell.split(",")) {
+      String t = purpose.strip();
+      if (t.endsWith("*refused*")) refused.add(t.replace("*refused*", "").strip());
+      else ok.add(t);
+    }
+    return new Case(p, keyType, ku, eku, ok, refused);
+  }
+
+  /** The cells of the table rows ({@code | `PRODUCT` | … |}) in the section starting with {@code heading}. */
+  private static Map<ProfileName, List<String>> rows(List<String> lines, String heading) {
+    Map<ProfileName, List<String>> rows = new java.util.LinkedHashMap<>();
+    boolean in = false;
+    for (String line : lines) {
+      if (line.startsWith("## ")) in = line.equals(heading);
+      if (!in || !line.startsWith("| `")) continue;
+      List<String> cells = new ArrayList<>();
+      for (String c : line.substring(1, line.length() - 1).split("\\|")) cells.add(c.strip());
+      rows.put(ProfileName.valueOf(cells.get(0).replace("`", "")), cells);
+    }
+    return rows;
+  }
+
+  private static List<String> names(String cell) {
+    List<String> out = new ArrayList<>();
+    for (String n : cell.split(",")) out.add(n.strip());
+    return out;
+  }
+
+  private static final Map<String, String> EKU_OIDS = Map.of(
+      "serverAuth", "1.3.6.1.5.5.7.3.1", "clientAuth", "1.3.6.1.5.5.7.3.2", "emailProtection", "1.3.6.1.5.5.7.3.4");
+  private static final List<String> KEY_USAGE_BITS = List.of("digitalSignature", "nonRepudiation", "keyEncipherment",
+      "dataEncipherment", "keyAgreement");
 
   /** openssl x509 -text names of RFC 5280 key usages and purposes. */
   private static final Map<String, String> OPENSSL_NAMES = Map.of(
@@ -73,50 +130,60 @@ class ProfileCertificatesTest {
     fixture.close();
   }
 
-  /** RSA for products that decrypt: OpenSSL's smimeencrypt purpose demands keyEncipherment, an RSA-only bit. */
-  private static KeyPair leafKey(Profile p) {
-    return p.keyUsageFor(Profile.KeyAlgorithm.RSA).contains(Profile.KeyUsageBit.keyEncipherment)
-        && PURPOSES.get(p.name()).contains("smimeencrypt") ? Keys.generate("RSA-2048") : Keys.generate("EC-P256");
-  }
-
-  @ParameterizedTest
-  @EnumSource(ProfileName.class)
-  void issuedCertificateIsValidForItsPurposeInOpenSslStrictMode(ProfileName name) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("casesFromTheSpec")
+  void issuedCertificateHasTheSpecsUsagesAndPurposesInOpenSslStrictMode(Case c) throws Exception {
+    ProfileName name = c.product();
     Profile profile = Profiles.get(name);
-    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
+    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(Keys.generate(c.keyType())))));
     X509Certificate leaf = issued.certificate();
-    Path leafPem = OpenSsl.writePem(dir, name + ".pem", leaf);
-    Path issuingPem = OpenSsl.writePem(dir, name + "-issuing.pem", issued.chain().get(1));
+    Path leafPem = OpenSsl.writePem(dir, name + "-" + c.keyType() + ".pem", leaf);
+    Path issuingPem = OpenSsl.writePem(dir, name + "-" + c.keyType() + "-issuing.pem", issued.chain().get(1));
 
-    for (String purpose : PURPOSES.get(name)) {
+    // Exactly the document's keyUsage and extendedKeyUsage.
+    boolean[] bits = leaf.getKeyUsage();
+    Set<String> ku = new java.util.LinkedHashSet<>();
+    for (int i = 0; i < KEY_USAGE_BITS.size(); i++) if (bits[i]) ku.add(KEY_USAGE_BITS.get(i));
+    for (int i = KEY_USAGE_BITS.size(); i < bits.length; i++) assertTrue(!bits[i], c + ": unexpected keyUsage bit " + i);
+    assertEquals(c.keyUsage(), ku, c + " keyUsage");
+    assertEquals(c.extendedKeyUsage().stream().map(EKU_OIDS::get).toList(), leaf.getExtendedKeyUsage(), c + " extendedKeyUsage");
+
+    for (String purpose : c.purposes()) {
       OpenSsl.Result verify = OpenSsl.run("verify", "-x509_strict", "-purpose", purpose,
           "-CAfile", rootPem.toString(), "-untrusted", issuingPem.toString(), leafPem.toString());
-      assertEquals(0, verify.exitCode(), name + " for " + purpose + ": " + verify.output());
+      assertEquals(0, verify.exitCode(), c + " for " + purpose + ": " + verify.output());
       assertTrue(verify.output().contains(": OK"), verify.output());
+    }
+    for (String purpose : c.refusedPurposes()) {
+      OpenSsl.Result verify = OpenSsl.run("verify", "-x509_strict", "-purpose", purpose,
+          "-CAfile", rootPem.toString(), "-untrusted", issuingPem.toString(), leafPem.toString());
+      assertTrue(verify.exitCode() != 0 && verify.output().contains("unsuitable certificate purpose"),
+          c + " is documented as refused for " + purpose + ": " + verify.output());
     }
 
     String text = OpenSsl.run("x509", "-in", leafPem.toString(), "-text", "-noout", "-certopt", "ext_parse").output();
     assertContains(text, "X509v3 Basic Constraints: critical", "CA:FALSE", "X509v3 Key Usage: critical",
         "X509v3 Extended Key Usage:", "X509v3 Certificate Policies:", "Policy: 1.2.250.1.213.1.7.2.1.1.1.1",
-        "CPS: http://localhost/habilis/pc", "X509v3 Authority Key Identifier:", "X509v3 Subject Key Identifier:",
+        "CPS: http://localhost:8080/pc", "X509v3 Authority Key Identifier:", "X509v3 Subject Key Identifier:",
         "X509v3 CRL Distribution Points:", "URI:http://localhost:8080/crl/" + profile.caId() + ".crl",
         "OCSP - URI:http://localhost:8080/ocsp", "CA Issuers - URI:http://localhost:8080/certs/" + profile.caId() + ".der",
         "Subject: C = FR, ST = Paris (75), O = CLINIQUE DE TEST, OU = 1750000000, CN = ");
     // The product-category extension: non-critical (no "critical" after the OID), an OCTET STRING holding 0x83 (test).
     assertTrue(PRODUCT_CATEGORY_TEST.matcher(text).find(), "product category 0x83 in:\n" + text);
     Profile.KeyAlgorithm alg = leaf.getPublicKey().getAlgorithm().equals("RSA") ? Profile.KeyAlgorithm.RSA : Profile.KeyAlgorithm.EC;
-    for (Profile.KeyUsageBit ku : profile.keyUsageFor(alg)) assertContains(text, OPENSSL_NAMES.get(ku.name()));
+    for (Profile.KeyUsageBit bit : profile.keyUsageFor(alg)) assertContains(text, OPENSSL_NAMES.get(bit.name()));
     for (Profile.ExtendedKeyUsage eku : profile.extendedKeyUsage()) assertContains(text, OPENSSL_NAMES.get(eku.name()));
     if (profile.san().contains(Profile.SanKind.dns)) assertContains(text, "DNS:api.test-clinique.fr, DNS:www.test-clinique.fr");
     if (profile.san().contains(Profile.SanKind.email)) assertContains(text, "email:secretariat@test-clinique.fr");
     if (profile.san().isEmpty()) assertTrue(!text.contains("Subject Alternative Name"), "no SAN for " + name);
   }
 
-  @ParameterizedTest
-  @EnumSource(ProfileName.class)
-  void issuedCertificateValidatesWithJavaPkixAndMatchesItsProfile(ProfileName name) throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("casesFromTheSpec")
+  void issuedCertificateValidatesWithJavaPkixAndMatchesItsProfile(Case c) throws Exception {
+    ProfileName name = c.product();
     Profile profile = Profiles.get(name);
-    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(leafKey(profile)))));
+    IssuedCertificate issued = await(fixture.issue(IssuanceFixture.request(profile, Keys.csr(Keys.generate(c.keyType())))));
     X509Certificate leaf = issued.certificate();
 
     PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(ca.root(), null)));
@@ -128,7 +195,8 @@ class ProfileCertificatesTest {
     assertEquals(3, issued.chain().size(), "leaf, issuing CA, root");
     assertEquals(ca.issuing(profile.caId()).certificate(), issued.chain().get(1));
     assertEquals(-1, leaf.getBasicConstraints());
-    assertEquals(Duration.ofDays(1095), Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()));
+    assertEquals(leaf.getNotBefore().toInstant().atOffset(java.time.ZoneOffset.UTC).plusYears(3).toInstant(),
+        leaf.getNotAfter().toInstant(), "three calendar years");
     assertEquals("SHA384withECDSA", leaf.getSigAlgName(), "P-384 issuing key signs with SHA-384");
     assertTrue(leaf.getCriticalExtensionOIDs().containsAll(Set.of("2.5.29.15", "2.5.29.19")));
     assertEquals(profile.extendedKeyUsage().stream().map(e -> switch (e) {
@@ -143,7 +211,7 @@ class ProfileCertificatesTest {
     assertEquals(expectedSans, sans);
 
     // Stored and audited in the same transaction.
-    var row = fixture.db.txBlocking(c -> new CertificateRepository().findBySerial(c, issued.serialHex())).orElseThrow();
+    var row = fixture.db.txBlocking(conn -> new CertificateRepository().findBySerial(conn, issued.serialHex())).orElseThrow();
     assertEquals(name.name(), row.profile());
     assertEquals(profile.caId(), row.caId());
     assertEquals("valid", row.status());
@@ -151,8 +219,8 @@ class ProfileCertificatesTest {
     assertEquals(KeyHash.of(leaf.getPublicKey()), row.keyHash());
     assertTrue(java.util.Arrays.equals(leaf.getEncoded(), row.der()));
     assertEquals(SerialNumbers.toHex(leaf.getSerialNumber()), row.serialHex());
-    int audited = fixture.db.txBlocking(c -> {
-      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.issued' AND subject = ? AND actor = 'card:8990000001'")) {
+    int audited = fixture.db.txBlocking(conn -> {
+      try (var ps = conn.prepareStatement("SELECT COUNT(*) FROM audit_log WHERE action = 'certificate.issued' AND subject = ? AND actor = 'card:8990000001'")) {
         ps.setString(1, issued.serialHex());
         try (var rs = ps.executeQuery()) {
           rs.next();
@@ -162,6 +230,27 @@ class ProfileCertificatesTest {
     });
     assertEquals(1, audited);
     assertTrue(fixture.db.txBlocking(AuditLog::verify).ok());
+  }
+
+  @Test
+  void issuerCertificatesHaveAKeyIdentifierOnlyAki() throws Exception {
+    var tls = fr.habilis.ca.pki.HierarchyGenerator.tlsIdentity(ca.org(), List.of("localhost"), List.of("127.0.0.1"),
+        java.time.Clock.systemUTC());
+    Map<String, X509Certificate[]> issuedBy = Map.of(
+        "org CA", new X509Certificate[] {ca.org().certificate(), ca.root()},
+        "pro CA", new X509Certificate[] {ca.pro().certificate(), ca.root()},
+        "org OCSP", new X509Certificate[] {ca.org().ocspCertificate(), ca.org().certificate()},
+        "pro OCSP", new X509Certificate[] {ca.pro().ocspCertificate(), ca.pro().certificate()},
+        "TLS", new X509Certificate[] {tls.chain().get(0), ca.org().certificate()});
+    for (var e : issuedBy.entrySet()) {
+      var aki = org.bouncycastle.asn1.x509.AuthorityKeyIdentifier.getInstance(org.bouncycastle.asn1.ASN1OctetString
+          .getInstance(e.getValue()[0].getExtensionValue("2.5.29.35")).getOctets());
+      byte[] issuerSki = org.bouncycastle.asn1.ASN1OctetString.getInstance(org.bouncycastle.asn1.ASN1OctetString
+          .getInstance(e.getValue()[1].getExtensionValue("2.5.29.14")).getOctets()).getOctets();
+      assertTrue(java.util.Arrays.equals(issuerSki, aki.getKeyIdentifier()), e.getKey() + ": keyIdentifier = issuer's SKI");
+      assertEquals(null, aki.getAuthorityCertIssuer(), e.getKey() + ": no issuer name");
+      assertEquals(null, aki.getAuthorityCertSerialNumber(), e.getKey() + ": no issuer serial");
+    }
   }
 
   @Test

@@ -51,9 +51,16 @@ class HabilitationDecisionTest {
             mail(Offer.Kind.SERV_SMIME, "mon-domaine.fr", true), mail(Offer.Kind.PRO, "pro.fr", false)),
         hab("H2", CABINET, Status.ACTIVE, List.of(BOB), Offer.org(), ssl("cabinet.test", Offer.Scope.DOMAIN))));
     habs.addAll(List.of(extra));
+    long h1 = habs.get(0).id();
     return new RegistrySnapshot("test", Map.of(CENTRE.nationalId(), CENTRE, CABINET.nationalId(), CABINET,
-        PROD.nationalId(), PROD), habs);
+        PROD.nationalId(), PROD), habs, Map.of(h1, List.of(DR, DR_CABINET)));
   }
+
+  /** Professionals the RA recorded under H1's PRO offer (pro.fr, unrestricted). */
+  static final Professional DR = new Professional("H1".hashCode(), Professional.IdKind.RPPS, "10001234565", "Lefèvre",
+      "Anne-Sophie", "dr@pro.fr");
+  static final Professional DR_CABINET = new Professional("H1".hashCode(), Professional.IdKind.ADELI, "751234567",
+      "Martin", "Paul", "dr@cabinet.sub.pro.fr");
 
   static Decision decide(String admin, String profile, RegistrySnapshot data, Identifier... ids) {
     return HabilitationDecision.decide(admin, Profiles.get(profile), List.of(ids), data);
@@ -110,7 +117,8 @@ class HabilitationDecisionTest {
         Arguments.of("ORG_AUTH_CLI", List.of(structure(PROD.nationalId())), Reason.ENVIRONMENT_MISMATCH),
         Arguments.of("ORG_AUTH_CLI", List.of(dns("www.mon-domaine.fr")), Reason.IDENTIFIER_NOT_FOR_PROFILE),
         Arguments.of("SERV_SSL", List.of(email("bal@mon-domaine.fr")), Reason.IDENTIFIER_NOT_FOR_PROFILE),
-        Arguments.of("SERV_SSL", List.of(dns("www.cabinet.test")), Reason.DOMAIN_OUT_OF_SCOPE));
+        Arguments.of("SERV_SSL", List.of(dns("www.cabinet.test")), Reason.DOMAIN_OUT_OF_SCOPE),
+        Arguments.of("PRO_SIGN", List.of(email("house@pro.fr")), Reason.PROFESSIONAL_NOT_RECORDED));
   }
 
   @ParameterizedTest(name = "{0} {1} → {2}")
@@ -120,6 +128,23 @@ class HabilitationDecisionTest {
     Decision.Deny deny = assertInstanceOf(Decision.Deny.class, d);
     assertEquals(reason, deny.refusals().get(0).reason(), deny.summary());
     assertEquals(ids.get(0), deny.refusals().get(0).identifier());
+  }
+
+  @Test
+  void aProCertificateNamesTheRecordedProfessional() {
+    Decision.Allow allow = assertInstanceOf(Decision.Allow.class, decide("a", "PRO_SIGN", registry(), email("dr@PRO.fr")));
+    assertEquals(DR, allow.professional());
+    assertEquals("810001234565/LEFÈVRE Anne-Sophie", allow.professional().commonName());
+    Decision.Allow adeli = assertInstanceOf(Decision.Allow.class,
+        decide("a", "PRO_CONF", registry(), email("dr@cabinet.sub.pro.fr")));
+    assertEquals("0751234567/MARTIN Paul", adeli.professional().commonName());
+    // One person per certificate: the second address is refused.
+    Decision.Deny two = assertInstanceOf(Decision.Deny.class,
+        decide("a", "PRO_AUTH", registry(), email("dr@pro.fr"), email("dr@cabinet.sub.pro.fr")));
+    assertEquals(List.of(new Decision.Refusal(email("dr@cabinet.sub.pro.fr"), Reason.IDENTIFIER_NOT_FOR_PROFILE,
+        "a PRO_AUTH certificate names one professional: one e-mail address, dr@pro.fr was already given")), two.refusals());
+    // Other offers name no person.
+    assertEquals(null, ((Decision.Allow) decide("a", "SERV_SMIME", registry(), email("bal@mon-domaine.fr"))).professional());
   }
 
   @Test

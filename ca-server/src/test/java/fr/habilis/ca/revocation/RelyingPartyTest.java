@@ -118,6 +118,11 @@ class RelyingPartyTest {
     assertTrue(e.getMessage().contains("AFFILIATION_CHANGED"), e.getMessage());
   }
 
+  private static void assertImfFixdate(String value) {
+    assertNotNull(value);
+    assertTrue(value.matches("(Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2} GMT"), value);
+  }
+
   @Test
   void cachedResponsesCarryHttpCachingAndANonceGetsAFreshEcho() throws Exception {
     RevocationFixture.Issued cert = fx.issue(client, "cache.example.test");
@@ -129,8 +134,8 @@ class RelyingPartyTest {
     String cache = first.headers().firstValue("Cache-Control").orElseThrow();
     assertTrue(cache.startsWith("max-age=") && cache.contains("public"), cache);
     String etag = first.headers().firstValue("ETag").orElseThrow();
-    assertNotNull(first.headers().firstValue("Last-Modified").orElse(null));
-    assertNotNull(first.headers().firstValue("Expires").orElse(null));
+    assertImfFixdate(first.headers().firstValue("Last-Modified").orElse(null));
+    assertImfFixdate(first.headers().firstValue("Expires").orElse(null));
 
     // RFC 5019 GET, base64 then URL-encoded; a conditional GET gets 304.
     String get = server.endpoints().ocspUrl() + "/"
@@ -153,7 +158,10 @@ class RelyingPartyTest {
     // Revocation replaces the cached response at once.
     revokeByRa(cert, "unspecified");
     BasicOCSPResp after = (BasicOCSPResp) new OCSPResp(fx.ocspPost(request).body()).getResponseObject();
-    assertTrue(after.getResponses()[0].getCertStatus() instanceof RevokedStatus);
+    RevokedStatus revoked = (RevokedStatus) after.getResponses()[0].getCertStatus();
+    // No reason given: no revocationReason in OCSP, as the CRL entry has no reason code (RFC 5280 §5.3.1).
+    assertTrue(!revoked.hasRevocationReason(), "unspecified is omitted in OCSP");
+    assertNull(awaitCrlListing(cert).getRevokedCertificate(cert.certificate()).getRevocationReason(), "and in the CRL");
   }
 
   @Test
@@ -196,8 +204,11 @@ class RelyingPartyTest {
     assertEquals("application/pkix-crl", r.headers().firstValue("Content-Type").orElseThrow());
     String etag = r.headers().firstValue("ETag").orElseThrow();
     assertTrue(r.headers().firstValue("Cache-Control").orElseThrow().contains("max-age="));
-    assertNotNull(r.headers().firstValue("Last-Modified").orElse(null));
+    assertImfFixdate(r.headers().firstValue("Last-Modified").orElse(null));
+    assertImfFixdate(r.headers().firstValue("Expires").orElse(null));
     X509CRL crl = crl(r.body());
+    // The headers are the CRL's own times (IMF-fixdate, RFC 9110 §5.6.7: two-digit day).
+    assertEquals(fr.habilis.ca.web.HttpDates.format(crl.getThisUpdate().toInstant()), r.headers().firstValue("Last-Modified").orElseThrow());
     crl.verify(fx.issue(client, "crlsig.example.test").issuer().getPublicKey());
     assertNotNull(crl.getNextUpdate());
     assertNotNull(crl.getExtensionValue(Extension.authorityKeyIdentifier.getId()));

@@ -40,7 +40,7 @@ final class CertCommand {
   @Command(name = "order", mixinStandardHelpOptions = true, footer = ExitCode.HELP,
       description = {"Orders a certificate for a key made here, writes it, and manages it for renewal.",
           "ORG_*: --structure and --cn (the service applicatif, e.g. INSI-AUTO); SERV_SSL: -d (first = CN);",
-          "SERV_SMIME/SIGN/CONF: --email and --cn; PRO_*: --email and --cn (the professional's name)."})
+          "SERV_SMIME/SIGN/CONF: --email and --cn; PRO_*: --email (the CN comes from the RA's record of the professional)."})
   static final class Order implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -58,7 +58,7 @@ final class CertCommand {
     @Option(names = "--email", paramLabel = "ADDRESS", description = "E-mail address (SERV S/MIME, PRO; repeatable).")
     List<String> emails = new ArrayList<>();
 
-    @Option(names = "--cn", paramLabel = "CN", description = "Service applicatif (ORG, SERV S/MIME) or professional's name (PRO).")
+    @Option(names = "--cn", paramLabel = "CN", description = "Service applicatif (ORG, SERV S/MIME). PRO: omit it (the CA takes the professional's CN from the RA's record).")
     String cn;
 
     @Option(names = "--key-type", paramLabel = "TYPE", defaultValue = "RSA_2048",

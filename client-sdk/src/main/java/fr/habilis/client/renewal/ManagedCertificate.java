@@ -98,7 +98,7 @@ public final class ManagedCertificate {
     r.structure().ifPresent(s -> b.append('-').append(s));
     if (!r.dnsNames().isEmpty()) b.append('-').append(r.dnsNames().get(0));
     else if (!r.emails().isEmpty()) b.append('-').append(r.emails().get(0).replace('@', '_'));
-    if (r.product().nameKind() != Product.NameKind.FQDN) b.append('-').append(r.commonName());
+    if (r.product().nameKind() != Product.NameKind.FQDN && r.commonName() != null) b.append('-').append(r.commonName());
     String n = b.toString().replaceAll("[^A-Za-z0-9._-]", "_");
     return n.length() > 100 ? n.substring(0, 100) : n;
   }
@@ -224,7 +224,8 @@ public final class ManagedCertificate {
     if (!dns.isEmpty()) b.dns(dns);
     if (!emails.isEmpty()) b.email(emails);
     Product product = Product.parse(j.get("product").asString());
-    if (product.nameKind() != Product.NameKind.FQDN) b.commonName(j.get("commonName").asString());
+    // PRO requests may carry no CN (the server takes the professional's from the RA's record).
+    if (product.nameKind() != Product.NameKind.FQDN) j.get("commonName").optional().ifPresent(v -> b.commonName(v.asString()));
     Outputs outputs = null;
     if (j.contains("p12")) {
       JSON p = j.get("p12").asObject();

@@ -62,7 +62,7 @@ class CliTest {
         return List.of("-d", "cli-" + p.name().toLowerCase().replace('_', '-') + ".example.test");
       default:
         return p.nameKind() == Product.NameKind.PERSON
-            ? List.of("--email", "jeanne.dupont@example.test", "--cn", "Jeanne DUPONT")
+            ? List.of("--email", CaFixture.PRO_EMAIL)
             : List.of("--email", "bal.labo@example.test", "--cn", "MSS LABO");
     }
   }

@@ -1,0 +1,125 @@
+package fr.habilis.ca.revocation;
+
+import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.pki.HierarchyGenerator;
+import fr.habilis.ca.pki.IssuingCa;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Renews each issuing CA's delegated OCSP responder certificate before it expires, with a new
+ * key, and serves the new one at once (no restart): otherwise, two years after start-up, every
+ * OCSP answer would be signed by an expired responder and every relying party's check would fail.
+ * The server holds the issuing CA keys in every environment (they sign the certificates), so it
+ * can always sign its responders.
+ *
+ * <p>A responder is renewed when less than {@code ocspSignerRenewBefore} (default 90 days), or a
+ * third of {@code ocspSignerValidity} if that is shorter, is left; the new certificate lives
+ * {@code ocspSignerValidity} (default 730 days). Checked every sixth of that lifetime (between one
+ * second and one hour) and at start-up. Renewed material is kept in memory: after a restart the
+ * keystore's responder is checked again and, if it is due, renewed again (a new key each time).
+ * A responder that cannot be renewed, or production CA material close to expiry, is logged as
+ * SEVERE at every check.
+ */
+public final class ResponderRenewal {
+  private static final Logger LOG = Logger.getLogger(ResponderRenewal.class.getName());
+  private final ServerContext ctx;
+  private final OcspResponder responder;
+  private final Duration validity;
+  private final Duration renewBefore;
+  /** The issuing CAs with the responder currently served. */
+  private final Map<String, IssuingCa> current = new ConcurrentHashMap<>();
+  private final AtomicBoolean running = new AtomicBoolean();
+
+  ResponderRenewal(ServerContext ctx, OcspResponder responder) {
+    this.ctx = ctx;
+    this.responder = responder;
+    this.validity = ctx.config().getDuration(Setting.OCSP_SIGNER_VALIDITY);
+    this.renewBefore = ctx.config().getDuration(Setting.OCSP_SIGNER_RENEW_BEFORE);
+    for (IssuingCa ca : ctx.ca().issuingCas()) current.put(ca.id(), ca);
+  }
+
+  void start() {
+    long period = Math.max(1_000, Math.min(3_600_000, validity.toMillis() / 6));
+    check();
+    ctx.vertx().setPeriodic(period, id -> check());
+  }
+
+  /**
+   * When this responder certificate is due for renewal: {@code ocspSignerRenewBefore} before its
+   * notAfter, but never earlier than a third of {@code ocspSignerValidity} before (a short test
+   * lifetime is renewed at two thirds, not at once and again at every check).
+   */
+  Instant renewAt(X509Certificate responderCert) {
+    Duration third = validity.dividedBy(3);
+    return responderCert.getNotAfter().toInstant().minus(renewBefore.compareTo(third) < 0 ? renewBefore : third);
+  }
+
+  /** One pass, off the event loop (key generation and signing); overlapping passes are skipped. */
+  void check() {
+    if (!running.compareAndSet(false, true)) return;
+    ctx.signers().executeBlocking(() -> {
+      Instant now = ctx.clock().instant();
+      for (IssuingCa ca : current.values()) {
+        if (now.isBefore(renewAt(ca.ocspCertificate()))) continue;
+        try {
+          IssuingCa renewed = HierarchyGenerator.renewOcspSigner(ca, validity, ctx.endpoints(), ctx.clock());
+          responder.replaceSigner(renewed);
+          current.put(ca.id(), renewed);
+          ctx.db().txBlocking(c -> {
+            ctx.audit().append(c, "system", "ocsp.responder.renewed", ca.id(), new JsonObject()
+                .put("serial", renewed.ocspCertificate().getSerialNumber().toString(16))
+                .put("notAfter", renewed.ocspCertificate().getNotAfter().toInstant().toString())
+                .put("previousNotAfter", ca.ocspCertificate().getNotAfter().toInstant().toString()).encode());
+            return null;
+          });
+          LOG.info(() -> "OCSP responder of CA " + ca.id() + " renewed (new key), valid until "
+              + renewed.ocspCertificate().getNotAfter().toInstant());
+        } catch (Exception e) {
+          LOG.log(Level.SEVERE, "cannot renew the OCSP responder of CA " + ca.id() + ", which expires "
+              + ca.ocspCertificate().getNotAfter().toInstant() + ": OCSP answers will fail after that", e);
+        }
+      }
+      warnIfCloseToExpiry(now);
+      return null;
+    }, false).onComplete(x -> running.set(false));
+  }
+
+  private void warnIfCloseToExpiry(Instant now) {
+    if (!ctx.config().isProduction()) return;
+    Instant soon = now.plus(renewBefore);
+    for (IssuingCa ca : current.values()) {
+      for (X509Certificate cert : new X509Certificate[] {ca.certificate(), ca.ocspCertificate()}) {
+        if (cert.getNotAfter().toInstant().isBefore(soon)) {
+          LOG.severe(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: " + cert.getSubjectX500Principal().getName()
+              + " expires " + cert.getNotAfter().toInstant());
+        }
+      }
+    }
+    if (ctx.ca().root().getNotAfter().toInstant().isBefore(soon)) {
+      LOG.severe(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: root " + ctx.ca().root().getNotAfter().toInstant());
+    }
+  }
+
+  /** The responders served now, for the status document. */
+  JsonArray status() {
+    JsonArray list = new JsonArray();
+    for (String id : new java.util.TreeSet<>(current.keySet())) {
+      X509Certificate cert = responder.responderCertificate(id);
+      list.add(new JsonObject().put("ca", id).put("serial", cert.getSerialNumber().toString(16))
+          .put("notBefore", cert.getNotBefore().toInstant().toString())
+          .put("notAfter", cert.getNotAfter().toInstant().toString())
+          .put("renewAt", renewAt(cert).toString()));
+    }
+    return list;
+  }
+}
