@@ -8,8 +8,10 @@ import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.DataDirectory;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.ProductionGuards;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.health.HealthApi;
 import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
@@ -63,6 +65,7 @@ public final class HabilisServer {
   private Notifier notifier;
   private OrderRecovery recovery;
   private AuditCheckpoints checkpoints;
+  private HealthApi health;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -79,6 +82,7 @@ public final class HabilisServer {
 
   public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
     try {
+      ProductionGuards.check(initial);
       probePort(initial, Setting.HTTP_PORT);
       probePort(initial, Setting.HTTPS_PORT);
     } catch (ConfigException e) {
@@ -92,6 +96,8 @@ public final class HabilisServer {
     Router httpsRouter = Router.router(vertx);
     RequestIds.install(httpRouter);
     RequestIds.install(httpsRouter);
+    HealthApi health = new HealthApi();
+    health.mount(httpRouter); // live from the first accepted connection; ready once serving
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
     Clock clock = Clock.systemUTC();
 
@@ -117,10 +123,12 @@ public final class HabilisServer {
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
+                    server.health = health;
                     recovery.start();
                     return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
+                      health.serving(ctx);
                       return server;
                     }, false));
                   })
@@ -177,9 +185,6 @@ public final class HabilisServer {
         : "http://" + initial.hostname() + ":" + httpPort;
     Endpoints httpOnly = new Endpoints(null, httpBase);
 
-    if (initial.isProduction() && !initial.isSet(Setting.KEYSTORE_PASSWORD)) {
-      throw new ConfigException("production environment: keystorePassword (HABILIS_KEYSTORE_PASSWORD) must be set");
-    }
     Notifier.checkSettings(initial);
     // The database first: on an H2 file in use by another instance it fails here, before this
     // instance has written anything (secrets, CA material, published certificates).
@@ -227,6 +232,7 @@ public final class HabilisServer {
         .put("raUrl", e.raUrl())
         .put("httpUrl", e.httpBase())
         .put("ocspUrl", e.ocspUrl())
+        .put("healthUrl", e.healthUrl())
         .put("httpsPort", https.port())
         .put("httpPort", http.port())
         .put("trustPem", trustPem.toString())
@@ -269,6 +275,7 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
+    if (health != null) health.stopping();
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
     return notices.compose(x -> recovering).compose(x -> https.close(vertx))

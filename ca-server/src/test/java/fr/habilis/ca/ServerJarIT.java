@@ -73,10 +73,29 @@ class ServerJarIT {
 
   @Test
   void productionWithoutCaMaterialExitsNonZero() throws Exception {
-    Run r = run(Map.of("HABILIS_ENVIRONMENT", "production", "HABILIS_KEYSTORE_PASSWORD", "pw-123456",
-        "HABILIS_HTTP_PORT", "0", "HABILIS_HTTPS_PORT", "0"), 30);
+    Map<String, String> env = productionEnv();
+    Run r = run(env, 30);
     assertEquals(2, r.exit());
     assertTrue(r.stderr().contains("no CA material configured"), r.stderr());
+  }
+
+  @Test
+  void productionOnTheTestPolicyOidExitsWithOneLineAndCreatesNothing() throws Exception {
+    Map<String, String> env = productionEnv();
+    env.remove("HABILIS_POLICY_OID");
+    Run r = run(env, 30);
+    assertEquals(2, r.exit());
+    assertEquals("habilis: error: production environment: policyOid (HABILIS_POLICY_OID) is the test certificate policy"
+        + " 1.2.250.1.213.1.7.2.1.1.1.1; set the production policy OID", r.stderr().strip());
+    assertFalse(Files.exists(work.resolve("habilis-data")), "nothing created");
+  }
+
+  /** Every guarded production setting, as environment variables (config/ProductionGuardsTest). */
+  private static Map<String, String> productionEnv() {
+    Map<String, String> env = new HashMap<>(Map.of("HABILIS_HTTP_PORT", "0", "HABILIS_HTTPS_PORT", "0"));
+    fr.habilis.ca.config.ProductionGuardsTest.production()
+        .forEach((k, v) -> env.put(fr.habilis.ca.config.Setting.byKey(k).envName(), v));
+    return env;
   }
 
   @Test

@@ -92,7 +92,9 @@ class ServerStartupTest {
   @Test
   void productionWithoutCaMaterialRefusesToStartAndCreatesNothing() {
     Path dir = tmp.resolve("prod");
-    ConfigException e = startFails(Map.of("environment", "production", "keystorePassword", "secret-pass", "dataDir", dir.toString()));
+    java.util.HashMap<String, String> production = new java.util.HashMap<>(fr.habilis.ca.config.ProductionGuardsTest.production());
+    production.put("dataDir", dir.toString());
+    ConfigException e = startFails(production);
     assertTrue(e.getMessage().contains("no CA material configured"), e.getMessage());
     assertFalse(Files.exists(dir), "a refused start leaves no data directory");
   }

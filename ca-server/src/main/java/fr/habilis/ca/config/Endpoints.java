@@ -32,6 +32,11 @@ public record Endpoints(String httpsBase, String httpBase) {
     return httpBase + "/ocsp";
   }
 
+  /** Readiness probe (health/HealthApi); {@code /health/live} beside it. */
+  public String healthUrl() {
+    return httpBase + "/health/ready";
+  }
+
   /** DER certificate of a CA, used as AIA caIssuers. */
   public String caIssuersUrl(String caId) {
     return httpBase + "/certs/" + caId + ".der";
