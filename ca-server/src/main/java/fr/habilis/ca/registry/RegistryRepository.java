@@ -14,9 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -308,7 +306,8 @@ public final class RegistryRepository {
   }
 
   private List<Habilitation> query(Connection c, String where, List<?> args, int limit, int offset) throws SQLException {
-    Map<Long, Object[]> rows = new LinkedHashMap<>();
+    // The habilitation rows first, their administrators and offers once the result set is closed.
+    List<Habilitation> rows = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
         + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
         + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at, h.language,"
@@ -320,21 +319,20 @@ public final class RegistryRepository {
       ps.setInt(i, offset);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          rows.put(rs.getLong(1), new Object[] {rs.getString(2), rs.getString(3), rs.getString(4),
+          rows.add(new Habilitation(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
               Status.valueOf(rs.getString(5)), rs.getString(6),
               new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                   rs.getString(10), rs.getString(11)),
-              rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
-              Language.stored(rs.getString(17)), informEmails(rs.getString(18))});
+              List.of(), List.of(), rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
+              Language.stored(rs.getString(17)), informEmails(rs.getString(18))));
         }
       }
     }
     List<Habilitation> result = new ArrayList<>();
-    for (Map.Entry<Long, Object[]> e : rows.entrySet()) {
-      Object[] r = e.getValue();
-      result.add(new Habilitation(e.getKey(), (String) r[0], (String) r[1], (String) r[2], (Status) r[3], (String) r[4],
-          (Signatory) r[5], admins(c, e.getKey()), offers(c, e.getKey()), (String) r[6], (String) r[7], (String) r[8],
-          (Instant) r[9], (Instant) r[10], (Language) r[11], castList(r[12])));
+    for (Habilitation h : rows) {
+      result.add(new Habilitation(h.id(), h.reference(), h.structureId(), h.form(), h.status(), h.statusReason(),
+          h.signatory(), admins(c, h.id()), offers(c, h.id()), h.usage(), h.editor(), h.solution(), h.createdAt(),
+          h.updatedAt(), h.language(), h.informEmails()));
     }
     return result;
   }
@@ -345,10 +343,6 @@ public final class RegistryRepository {
     return list;
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<String> castList(Object o) {
-    return (List<String>) o;
-  }
 
   private List<Administrator> admins(Connection c, long habilitationId) throws SQLException {
     List<Administrator> list = new ArrayList<>();
