@@ -120,7 +120,7 @@ public final class HabilisServer {
                         signers, clock);
                     p.publisher().mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
-                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter, p);
+                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter, p, health);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
@@ -147,10 +147,11 @@ public final class HabilisServer {
   }
 
   /** The one place where API modules are attached to the listeners; returns ACME's recovery of orders left processing. */
-  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter, Prepared p) {
+  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter, Prepared p, HealthApi health) {
     // Each module mounts its own sub-paths and failure handling.
     RevocationApi revocation = new RevocationApi(ctx, p.responders(), p.publisher());
     revocation.mount(httpRouter);
+    health.responders(revocation::responderCertificate);
     RaApi ra = new RaApi(ctx, revocation.service());
     RenewalService renewal = new RenewalService(ctx, ra.registry(), revocation.service());
     ra.withRenewal(renewal).mount(httpsRouter);

@@ -48,6 +48,11 @@ public final class RevocationApi {
     this.service = new RevocationService(ctx, ocsp, crl);
   }
 
+  /** The OCSP responder certificate signing for this issuing CA now (renewed ones included). */
+  public java.security.cert.X509Certificate responderCertificate(String caId) {
+    return ocsp.responderCertificate(caId);
+  }
+
   public RevocationService service() {
     return service;
   }
