@@ -18,6 +18,7 @@ import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.PolicyPage;
 import fr.habilis.ca.pki.CaStore;
+import fr.habilis.ca.pki.ResponderStore;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
 import fr.habilis.ca.registry.EabKeySealer;
@@ -78,7 +79,7 @@ public final class HabilisServer {
 
   /** Everything prepared off the event loop before the HTTPS listener can bind. */
   private record Prepared(HabilisConfig config, Endpoints httpOnly, Database db, CaHierarchy ca, CaSecret caSecret,
-      TlsMaterial tls, Path trustPem, Path raTokenFile) {}
+      TlsMaterial tls, Path trustPem, Path raTokenFile, CaPublisher publisher, ResponderStore responders) {}
 
   public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
     try {
@@ -117,9 +118,9 @@ public final class HabilisServer {
                         .with(Setting.HTTP_PORT, Integer.toString(http.port()));
                     ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), p.caSecret(), new AuditLog(clock),
                         signers, clock);
-                    new CaPublisher(p.ca()).mount(httpRouter);
+                    p.publisher().mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
-                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter);
+                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter, p, health);
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
@@ -146,10 +147,11 @@ public final class HabilisServer {
   }
 
   /** The one place where API modules are attached to the listeners; returns ACME's recovery of orders left processing. */
-  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
+  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter, Prepared p, HealthApi health) {
     // Each module mounts its own sub-paths and failure handling.
-    RevocationApi revocation = new RevocationApi(ctx);
+    RevocationApi revocation = new RevocationApi(ctx, p.responders(), p.publisher());
     revocation.mount(httpRouter);
+    health.responders(revocation::responderCertificate);
     RaApi ra = new RaApi(ctx, revocation.service());
     RenewalService renewal = new RenewalService(ctx, ra.registry(), revocation.service());
     ra.withRenewal(renewal).mount(httpsRouter);
@@ -201,6 +203,8 @@ public final class HabilisServer {
     CaSecret caSecret;
     TlsMaterial tls;
     Path trustPem;
+    CaPublisher publisher;
+    ResponderStore responders;
     try {
       String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
       config = initial.with(Setting.RA_TOKEN, raToken);
@@ -210,13 +214,15 @@ public final class HabilisServer {
       EabRepository eab = new EabRepository(new EabKeySealer(caSecret));
       db.txBlocking(eab::sealClearKeys); // keys of a database from before V15
       tls = TlsMaterial.loadOrCreate(config, ca, clock);
-      trustPem = new CaPublisher(ca).writeTo(dataDir.resolve("certs"));
+      responders = new ResponderStore(config, ksPassword);
+      publisher = new CaPublisher(ca);
+      trustPem = publisher.writeTo(dataDir.resolve("certs"));
       DataDirectory.tighten(dataDir); // the keystore, the H2 file and the certificates were written with the umask
     } catch (Exception e) {
       db.close();
       throw e;
     }
-    return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile);
+    return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile, publisher, responders);
   }
 
   private void writeEndpointsJson() throws IOException {

@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.sql.Statement;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * {@code /health/live} and {@code /health/ready} on the plain-HTTP listener, for load balancers and
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * (the process serves), ready answers 503 until the server is up and again once it is closing.
  * Ready means: the database answers a trivial query within {@link #DB_TIMEOUT_MS} (on the
  * database worker pool, never the event loop), both issuing CAs have their keys and a certificate
- * valid now, and both listeners are bound.
+ * valid now, the OCSP responder each one serves now (a renewed one, not the start-up one) is valid
+ * now, and both listeners are bound.
  */
 public final class HealthApi {
   /** Longer than a healthy pool takes to lend a connection, shorter than a probe's own timeout. */
@@ -25,6 +28,8 @@ public final class HealthApi {
 
   /** The running server, or null while starting or after close began (volatile: set off the event loop). */
   private volatile ServerContext serving;
+  /** The responder certificate served now per issuing CA; the keystore's until {@link #responders} is called. */
+  private volatile Function<String, X509Certificate> responders;
 
   public void mount(Router router) {
     router.get("/health/live").handler(rc -> answer(rc, 200, new JsonObject().put("status", "UP")));
@@ -34,6 +39,11 @@ public final class HealthApi {
   /** Both listeners are bound and every module mounted: ready from now on, if the checks pass. */
   public void serving(ServerContext context) {
     this.serving = context;
+  }
+
+  /** Where the responders served now are found, as they are renewed while the server runs. */
+  public void responders(Function<String, X509Certificate> served) {
+    this.responders = served;
   }
 
   /** Close began: a load balancer stops sending new requests here. */
@@ -48,7 +58,8 @@ public final class HealthApi {
       return;
     }
     JsonObject checks = new JsonObject().put("listeners", "UP");
-    String keys = caKeysProblem(ctx);
+    Function<String, X509Certificate> served = responders;
+    String keys = caKeysProblem(ctx, served != null ? served : id -> ctx.ca().issuing(id).ocspCertificate());
     checks.put("caKeys", keys == null ? "UP" : "DOWN");
     database(ctx).onComplete(db -> {
       checks.put("database", db.succeeded() ? "UP" : "DOWN");
@@ -77,14 +88,14 @@ public final class HealthApi {
   }
 
   /** Null when both issuing CAs can sign now; else what is wrong. */
-  private static String caKeysProblem(ServerContext ctx) {
+  private static String caKeysProblem(ServerContext ctx, Function<String, X509Certificate> responders) {
     if (ctx.ca() == null) return "no CA hierarchy loaded";
     Date now = Date.from(ctx.clock().instant());
     for (IssuingCa ca : ctx.ca().issuingCas()) {
       if (ca.privateKey() == null || ca.ocspKey() == null) return ca.id() + " CA key or OCSP signer key not loaded";
       try {
         ca.certificate().checkValidity(now);
-        ca.ocspCertificate().checkValidity(now);
+        responders.apply(ca.id()).checkValidity(now);
       } catch (CertificateException e) {
         return ca.id() + " CA or OCSP signer certificate not valid now: " + e.getMessage();
       }

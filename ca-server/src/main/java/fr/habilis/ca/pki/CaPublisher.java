@@ -7,16 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Publishes the CA certificates: as files under {@code DATA_DIR/certs} (root.pem is the trust
  * anchor clients configure) and over plain HTTP at {@code /certs/{id}.der|.pem}, the stable URLs
- * written as caIssuers in every certificate (RFC 5280 §4.2.2.1).
+ * written as caIssuers in every certificate (RFC 5280 §4.2.2.1). A renewed OCSP responder
+ * replaces its {@code {id}-ocsp} files in both places ({@link #responderRenewed}).
  */
 public final class CaPublisher {
-  private final Map<String, Buffer> files = new HashMap<>();
+  private final Map<String, Buffer> files = new ConcurrentHashMap<>();
+  /** Where {@link #writeTo} wrote the files; null until then. */
+  private volatile Path dir;
 
   public CaPublisher(CaHierarchy ca) {
     try {
@@ -42,7 +45,24 @@ public final class CaPublisher {
     for (Map.Entry<String, Buffer> e : files.entrySet()) {
       CaStore.writeAtomically(dir.resolve(e.getKey()), e.getValue().getBytes());
     }
+    this.dir = dir;
     return dir.resolve("root.pem");
+  }
+
+  /** Publishes a renewed responder certificate over HTTP at once, then in the directory written to. Blocking (file I/O). */
+  public void responderRenewed(IssuingCa ca) throws IOException {
+    String id = ca.id() + "-ocsp";
+    try {
+      add(id, ca.ocspCertificate());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+    Path to = dir;
+    if (to == null) return;
+    for (String name : new String[] {id + ".der", id + ".pem"}) {
+      CaStore.writeAtomically(to.resolve(name), files.get(name).getBytes());
+      fr.habilis.ca.config.DataDirectory.ownerOnly(to.resolve(name)); // as tighten() left the others at start-up
+    }
   }
 
   public void mount(Router httpRouter) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -22,6 +23,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 
@@ -81,8 +83,7 @@ public final class CaStore {
   }
 
   private static CaSecret secret(HabilisConfig config, char[] password, boolean mayCreate) {
-    Path file = config.isSet(Setting.CA_KEYSTORE) ? Path.of(config.get(Setting.CA_KEYSTORE))
-        : config.dataDir().resolve(KEYSTORE_FILE);
+    Path file = keystoreFile(config);
     String alias = config.get(Setting.CA_SECRET_ALIAS);
     synchronized (JVM_LOCK) {
       try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
@@ -119,6 +120,59 @@ public final class CaStore {
         throw new ConfigException("cannot read or add the CA secret in " + file + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /**
+   * A responder renewal made durable: under the lock the start-up uses (this JVM and any other
+   * process sharing the data directory), reads the keystore again, and either adopts the responder
+   * another instance stored meanwhile (when it differs from {@code served} and is not due) or
+   * renews and replaces the OCSP entry, keeping every other entry, by an atomic rename of an
+   * owner-only file. Nothing is written when renewing fails.
+   */
+  static ResponderStore.Outcome renewResponder(HabilisConfig config, char[] password, IssuingCa served,
+      Predicate<X509Certificate> due, ResponderStore.Renewer renewer) throws IOException, GeneralSecurityException {
+    Path file = keystoreFile(config);
+    String alias = served.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_OCSP_ALIAS) : config.get(Setting.CA_PRO_OCSP_ALIAS);
+    synchronized (JVM_LOCK) {
+      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
+              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock lock = lockFile.lock()) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(file)) {
+          ks.load(in, password);
+        }
+        if (ks.getCertificate(alias) instanceof X509Certificate stored && ks.isKeyEntry(alias)
+            && !stored.getSerialNumber().equals(served.ocspCertificate().getSerialNumber()) && !due.test(stored)) {
+          IssuingCa adopted = new IssuingCa(served.id(), served.certificate(), served.privateKey(), stored,
+              (PrivateKey) ks.getKey(alias, password));
+          return new ResponderStore.Outcome(adopted, false);
+        }
+        IssuingCa renewed = renewer.renew(served);
+        // The chain above the responder is the stored one (issuing CA, root) when there is one.
+        Certificate[] old = ks.getCertificateChain(alias);
+        List<Certificate> chain = new ArrayList<>(List.of(renewed.ocspCertificate()));
+        if (old != null && old.length > 1) {
+          chain.addAll(List.of(old).subList(1, old.length));
+        } else {
+          chain.add(renewed.certificate());
+        }
+        ks.setKeyEntry(alias, renewed.ocspKey(), password, chain.toArray(Certificate[]::new));
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+          Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          ks.store(out, password);
+        }
+        moveAtomically(tmp, file);
+        return new ResponderStore.Outcome(renewed, true);
+      }
+    }
+  }
+
+  private static Path keystoreFile(HabilisConfig config) {
+    return config.isSet(Setting.CA_KEYSTORE) ? Path.of(config.get(Setting.CA_KEYSTORE)) : config.dataDir().resolve(KEYSTORE_FILE);
   }
 
   static CaHierarchy load(Path file, char[] password, HabilisConfig config) {

@@ -2,10 +2,13 @@ package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.HierarchyGenerator;
 import fr.habilis.ca.pki.IssuingCa;
+import fr.habilis.ca.pki.ResponderStore;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,24 +28,31 @@ import java.util.logging.Logger;
  * <p>A responder is renewed when less than {@code ocspSignerRenewBefore} (default 90 days), or a
  * third of {@code ocspSignerValidity} if that is shorter, is left; the new certificate lives
  * {@code ocspSignerValidity} (default 730 days). Checked every sixth of that lifetime (between one
- * second and one hour) and at start-up. Renewed material is kept in memory: after a restart the
- * keystore's responder is checked again and, if it is due, renewed again (a new key each time).
- * A responder that cannot be renewed, or production CA material close to expiry, is logged as
- * SEVERE at every check.
+ * second and one hour) and at start-up. A renewal is written into the CA keystore before it is
+ * served, so a restart serves it and does not renew again; an instance sharing the keystore whose
+ * responder is due adopts the one another instance stored, if that one is not due. The new
+ * certificate replaces the published {@code /certs/{id}-ocsp.*} files. A keystore that cannot be
+ * written (read-only mount, full disk) does not stop the renewal: the new responder is served from
+ * memory, and the failure logged as SEVERE. A responder that cannot be renewed, or production CA
+ * material close to expiry, is logged as SEVERE at every check.
  */
 public final class ResponderRenewal {
   private static final Logger LOG = Logger.getLogger(ResponderRenewal.class.getName());
   private final ServerContext ctx;
   private final OcspResponder responder;
+  private final ResponderStore store;
+  private final CaPublisher publisher;
   private final Duration validity;
   private final Duration renewBefore;
   /** The issuing CAs with the responder currently served. */
   private final Map<String, IssuingCa> current = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean();
 
-  ResponderRenewal(ServerContext ctx, OcspResponder responder) {
+  ResponderRenewal(ServerContext ctx, OcspResponder responder, ResponderStore store, CaPublisher publisher) {
     this.ctx = ctx;
     this.responder = responder;
+    this.store = store;
+    this.publisher = publisher;
     this.validity = ctx.config().getDuration(Setting.OCSP_SIGNER_VALIDITY);
     this.renewBefore = ctx.config().getDuration(Setting.OCSP_SIGNER_RENEW_BEFORE);
     for (IssuingCa ca : ctx.ca().issuingCas()) current.put(ca.id(), ca);
@@ -72,9 +82,23 @@ public final class ResponderRenewal {
       for (IssuingCa ca : current.values()) {
         if (now.isBefore(renewAt(ca.ocspCertificate()))) continue;
         try {
-          IssuingCa renewed = HierarchyGenerator.renewOcspSigner(ca, validity, ctx.endpoints(), ctx.clock());
+          ResponderStore.Outcome outcome;
+          try {
+            outcome = store.renew(ca, stored -> !now.isBefore(renewAt(stored)), this::newResponder);
+          } catch (IOException e) {
+            LOG.log(Level.SEVERE, "cannot write the renewed OCSP responder of CA " + ca.id() + " into the CA keystore:"
+                + " serving it from memory; a restart will renew it again", e);
+            outcome = new ResponderStore.Outcome(newResponder(ca), true);
+          }
+          IssuingCa renewed = outcome.ca();
           responder.replaceSigner(renewed);
           current.put(ca.id(), renewed);
+          publish(renewed);
+          if (!outcome.renewedHere()) {
+            LOG.info(() -> "OCSP responder of CA " + ca.id() + " renewed by another instance, now served, valid until "
+                + renewed.ocspCertificate().getNotAfter().toInstant());
+            continue;
+          }
           ctx.db().txBlocking(c -> {
             ctx.audit().append(c, "system", "ocsp.responder.renewed", ca.id(), new JsonObject()
                 .put("serial", renewed.ocspCertificate().getSerialNumber().toString(16))
@@ -92,6 +116,20 @@ public final class ResponderRenewal {
       warnIfCloseToExpiry(now);
       return null;
     }, false).onComplete(x -> running.set(false));
+  }
+
+  private IssuingCa newResponder(IssuingCa ca) throws java.security.GeneralSecurityException {
+    return HierarchyGenerator.renewOcspSigner(ca, validity, ctx.endpoints(), ctx.clock());
+  }
+
+  /** The published copies are a convenience: failing to write them does not undo the renewal. */
+  private void publish(IssuingCa renewed) {
+    try {
+      publisher.responderRenewed(renewed);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(Level.WARNING, "cannot write the renewed OCSP responder certificate of CA " + renewed.id()
+          + " into the data directory", e);
+    }
   }
 
   private void warnIfCloseToExpiry(Instant now) {

@@ -1,6 +1,8 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.pki.CaPublisher;
+import fr.habilis.ca.pki.ResponderStore;
 import fr.habilis.ca.web.HttpDates;
 import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.error.DomainError;
@@ -37,12 +39,18 @@ public final class RevocationApi {
   private final RevocationService service;
   private final ResponderRenewal responders;
 
-  public RevocationApi(ServerContext ctx) {
+  /** {@code store} and {@code publisher}: where a renewed OCSP responder is kept and published. */
+  public RevocationApi(ServerContext ctx, ResponderStore store, CaPublisher publisher) {
     this.ctx = ctx;
     this.ocsp = new OcspResponder(ctx);
-    this.responders = new ResponderRenewal(ctx, ocsp);
+    this.responders = new ResponderRenewal(ctx, ocsp, store, publisher);
     this.crl = new CrlService(ctx);
     this.service = new RevocationService(ctx, ocsp, crl);
+  }
+
+  /** The OCSP responder certificate signing for this issuing CA now (renewed ones included). */
+  public java.security.cert.X509Certificate responderCertificate(String caId) {
+    return ocsp.responderCertificate(caId);
   }
 
   public RevocationService service() {

@@ -119,5 +119,9 @@ class ResponderRenewalTest {
       }
     });
     assertTrue(audited >= 2, "each renewal audited: " + audited);
+
+    // Readiness checks the responder served now, not the (long expired) one loaded at start-up.
+    var ready = fx.httpGet(server.endpoints().httpBase() + "/health/ready");
+    assertEquals(200, ready.statusCode(), new String(ready.body()));
   }
 }
