@@ -49,8 +49,7 @@ public final class CaStore {
           + "(HABILIS_CA_KEYSTORE), keystorePassword and the CA aliases; nothing is generated in production");
     }
     synchronized (JVM_LOCK) {
-      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel lockFile = initLock(config);
           FileLock lock = lockFile.lock()) {
         if (Files.exists(file)) return load(file, password, config);
         CaHierarchy created = HierarchyGenerator.generate(
@@ -86,8 +85,7 @@ public final class CaStore {
     Path file = keystoreFile(config);
     String alias = config.get(Setting.CA_SECRET_ALIAS);
     synchronized (JVM_LOCK) {
-      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel lockFile = initLock(config);
           FileLock lock = lockFile.lock()) {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
@@ -134,8 +132,7 @@ public final class CaStore {
     Path file = keystoreFile(config);
     String alias = served.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_OCSP_ALIAS) : config.get(Setting.CA_PRO_OCSP_ALIAS);
     synchronized (JVM_LOCK) {
-      try (FileChannel lockFile = FileChannel.open(config.dataDir().resolve(".ca-init.lock"),
-              StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel lockFile = initLock(config);
           FileLock lock = lockFile.lock()) {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {
@@ -247,5 +244,16 @@ public final class CaStore {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
     }
+  }
+
+  /**
+   * The file whose lock serialises CA material changes across processes sharing the data directory;
+   * created owner-only like every file there (verify-audit, not the server, may be the first to open it).
+   */
+  private static FileChannel initLock(HabilisConfig config) throws IOException {
+    Path path = config.dataDir().resolve(".ca-init.lock");
+    java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) return FileChannel.open(path, options);
+    return FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
   }
 }

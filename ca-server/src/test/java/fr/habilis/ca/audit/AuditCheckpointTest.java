@@ -76,10 +76,13 @@ class AuditCheckpointTest {
     AuditCheck.Outcome ok = check();
     assertTrue(ok.ok(), ok.report());
 
+    // verify-audit opens the CA's lock file, and may be the first to create it: owner-only too.
+    Files.deleteIfExists(dir.resolve(".ca-init.lock"));
     Path config = Files.writeString(tmp.resolve("habilis.yaml"), "dataDir: " + dir + "\n");
     StringWriter err = new StringWriter();
     int exit = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute("--config", config.toString(), "verify-audit");
     assertEquals(0, exit, err.toString());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(".ca-init.lock"))));
   }
 
   @Test
