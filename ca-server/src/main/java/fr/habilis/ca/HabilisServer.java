@@ -35,6 +35,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.web.HttpProblems;
+import fr.habilis.ca.web.InFlight;
 import fr.habilis.ca.web.ProblemHandler;
 import fr.habilis.ca.web.RequestIds;
 import java.io.IOException;
@@ -44,6 +45,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -66,6 +68,7 @@ public final class HabilisServer {
   private OrderRecovery recovery;
   private AuditCheckpoints checkpoints;
   private HealthApi health;
+  private InFlight inFlight;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -96,6 +99,9 @@ public final class HabilisServer {
     Router httpsRouter = Router.router(vertx);
     RequestIds.install(httpRouter);
     RequestIds.install(httpsRouter);
+    InFlight inFlight = new InFlight();
+    inFlight.install(httpRouter);
+    inFlight.install(httpsRouter);
     HealthApi health = new HealthApi();
     health.mount(httpRouter); // live from the first accepted connection; ready once serving
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
@@ -124,6 +130,7 @@ public final class HabilisServer {
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
                     server.health = health;
+                    server.inFlight = inFlight;
                     recovery.start();
                     return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
@@ -275,11 +282,28 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
+    return shutdown().mapEmpty();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): readiness answers 503, the scheduled jobs stop, both listeners stop
+   * accepting and the requests already received get {@code shutdownGrace} to be answered; then the
+   * audit checkpoint, the pool, the signers. Completes with the number of requests that were not
+   * answered (cut at the end of the grace period): zero is a clean drain.
+   */
+  public Future<Integer> shutdown() {
     if (health != null) health.stopping();
+    if (inFlight != null) inFlight.draining();
+    Duration grace = context.config().getDuration(Setting.SHUTDOWN_GRACE);
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
-    return notices.compose(x -> recovering).compose(x -> https.close(vertx))
-        .compose(x -> http.close(vertx))
+    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace)).mapEmpty();
+    int[] unanswered = {0};
+    return Future.join(notices, recovering, listeners)
+        .transform(x -> {
+          unanswered[0] = inFlight == null ? 0 : inFlight.unanswered();
+          return Future.<Void>succeededFuture();
+        })
         // The listeners are closed: nothing appends any more, this checkpoint is the chain's end.
         .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.close())
         .eventually(() -> vertx.executeBlocking(() -> {
@@ -287,7 +311,7 @@ public final class HabilisServer {
           return null;
         }, false))
         .eventually(() -> context.signers().close())
-        .mapEmpty();
+        .map(x -> unanswered[0]);
   }
 
   private static void probePort(HabilisConfig config, Setting port) {
