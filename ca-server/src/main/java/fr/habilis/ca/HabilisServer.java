@@ -69,6 +69,7 @@ public final class HabilisServer {
   private AuditCheckpoints checkpoints;
   private HealthApi health;
   private InFlight inFlight;
+  private AcmeApi acme;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -125,12 +126,14 @@ public final class HabilisServer {
                         signers, clock);
                     new CaPublisher(p.ca()).mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
-                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter);
+                    AcmeApi acme = mountApis(ctx, httpRouter, httpsRouter);
+                    OrderRecovery recovery = acme.recovery();
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
                     server.health = health;
                     server.inFlight = inFlight;
+                    server.acme = acme;
                     recovery.start();
                     return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
@@ -152,8 +155,8 @@ public final class HabilisServer {
         });
   }
 
-  /** The one place where API modules are attached to the listeners; returns ACME's recovery of orders left processing. */
-  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
+  /** The one place where API modules are attached to the listeners; returns the ACME front end (recovery, finalizations). */
+  private static AcmeApi mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter) {
     // Each module mounts its own sub-paths and failure handling.
     RevocationApi revocation = new RevocationApi(ctx);
     revocation.mount(httpRouter);
@@ -164,7 +167,7 @@ public final class HabilisServer {
     acme.mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
-    return acme.recovery();
+    return acme;
   }
 
   /**
@@ -297,7 +300,12 @@ public final class HabilisServer {
     Duration grace = context.config().getDuration(Setting.SHUTDOWN_GRACE);
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
-    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace)).mapEmpty();
+    long deadline = System.nanoTime() + grace.toNanos();
+    // A client gone before its answer ends its connection's drain, not its finalization: wait for
+    // those too (within the same grace), so that the pool never closes under an order processing.
+    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace))
+        .transform(x -> acme == null ? Future.<Void>succeededFuture() : acme.finalizationsSettled()
+            .timeout(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS).otherwiseEmpty());
     int[] unanswered = {0};
     return Future.join(notices, recovering, listeners)
         .transform(x -> {
