@@ -36,6 +36,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.web.HttpProblems;
+import fr.habilis.ca.web.InFlight;
 import fr.habilis.ca.web.ProblemHandler;
 import fr.habilis.ca.web.RequestIds;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -67,6 +69,8 @@ public final class HabilisServer {
   private OrderRecovery recovery;
   private AuditCheckpoints checkpoints;
   private HealthApi health;
+  private InFlight inFlight;
+  private AcmeApi acme;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -97,6 +101,9 @@ public final class HabilisServer {
     Router httpsRouter = Router.router(vertx);
     RequestIds.install(httpRouter);
     RequestIds.install(httpsRouter);
+    InFlight inFlight = new InFlight();
+    inFlight.install(httpRouter);
+    inFlight.install(httpsRouter);
     HealthApi health = new HealthApi();
     health.mount(httpRouter); // live from the first accepted connection; ready once serving
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
@@ -120,11 +127,14 @@ public final class HabilisServer {
                         signers, clock);
                     p.publisher().mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
-                    OrderRecovery recovery = mountApis(ctx, httpRouter, httpsRouter, p, health);
+                    AcmeApi acme = mountApis(ctx, httpRouter, httpsRouter, p, health);
+                    OrderRecovery recovery = acme.recovery();
                     HabilisServer server = new HabilisServer(vertx, ctx, http, https, p.trustPem(), p.raTokenFile());
                     server.notifier = Notifier.start(ctx);
                     server.recovery = recovery;
                     server.health = health;
+                    server.inFlight = inFlight;
+                    server.acme = acme;
                     recovery.start();
                     return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
@@ -146,8 +156,8 @@ public final class HabilisServer {
         });
   }
 
-  /** The one place where API modules are attached to the listeners; returns ACME's recovery of orders left processing. */
-  private static OrderRecovery mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter, Prepared p, HealthApi health) {
+  /** The one place where API modules are attached to the listeners; returns the ACME front end (recovery, finalizations). */
+  private static AcmeApi mountApis(ServerContext ctx, Router httpRouter, Router httpsRouter, Prepared p, HealthApi health) {
     // Each module mounts its own sub-paths and failure handling.
     RevocationApi revocation = new RevocationApi(ctx, p.responders(), p.publisher());
     revocation.mount(httpRouter);
@@ -159,7 +169,7 @@ public final class HabilisServer {
     acme.mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
-    return acme.recovery();
+    return acme;
   }
 
   /**
@@ -281,11 +291,33 @@ public final class HabilisServer {
   }
 
   public Future<Void> close() {
+    return shutdown().mapEmpty();
+  }
+
+  /**
+   * Graceful stop (SIGTERM): readiness answers 503, the scheduled jobs stop, both listeners stop
+   * accepting and the requests already received get {@code shutdownGrace} to be answered; then the
+   * audit checkpoint, the pool, the signers. Completes with the number of requests that were not
+   * answered (cut at the end of the grace period): zero is a clean drain.
+   */
+  public Future<Integer> shutdown() {
     if (health != null) health.stopping();
+    if (inFlight != null) inFlight.draining();
+    Duration grace = context.config().getDuration(Setting.SHUTDOWN_GRACE);
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
-    return notices.compose(x -> recovering).compose(x -> https.close(vertx))
-        .compose(x -> http.close(vertx))
+    long deadline = System.nanoTime() + grace.toNanos();
+    // A client gone before its answer ends its connection's drain, not its finalization: wait for
+    // those too (within the same grace), so that the pool never closes under an order processing.
+    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace))
+        .transform(x -> acme == null ? Future.<Void>succeededFuture() : acme.finalizationsSettled()
+            .timeout(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS).otherwiseEmpty());
+    int[] unanswered = {0};
+    return Future.join(notices, recovering, listeners)
+        .transform(x -> {
+          unanswered[0] = inFlight == null ? 0 : inFlight.unanswered();
+          return Future.<Void>succeededFuture();
+        })
         // The listeners are closed: nothing appends any more, this checkpoint is the chain's end.
         .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.close())
         .eventually(() -> vertx.executeBlocking(() -> {
@@ -293,7 +325,7 @@ public final class HabilisServer {
           return null;
         }, false))
         .eventually(() -> context.signers().close())
-        .mapEmpty();
+        .map(x -> unanswered[0]);
   }
 
   private static void probePort(HabilisConfig config, Setting port) {

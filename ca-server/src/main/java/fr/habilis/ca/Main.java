@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,14 +60,7 @@ public final class Main implements Callable<Integer> {
       vertx.close();
       throw e.getCause() instanceof Exception ex ? ex : e;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // shutting down anyway
-      }
-    }, "habilis-shutdown"));
+    GracefulStop.install(server, vertx);
     System.out.println(server.banner());
     if (demo) System.out.println(Demo.run(server.context()));
     System.out.flush();

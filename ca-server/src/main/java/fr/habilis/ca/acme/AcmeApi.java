@@ -139,6 +139,11 @@ public final class AcmeApi {
     return new OrderRecovery(ctx, store, orders);
   }
 
+  /** Completes when the finalizations under way have ended (graceful stop: after the listeners drained). */
+  public Future<Void> finalizationsSettled() {
+    return orders.finalizer().settled();
+  }
+
   /** revokeCert (RFC 8555 §7.6), served once the revocation module provides its service. */
   public AcmeApi withRevocation(RevocationService revocation) {
     this.revocations = new Revocations(ctx, registry, revocation);

@@ -74,6 +74,9 @@ public final class HabilisConfig {
     return "jdbc:h2:file:" + dataDir().resolve("habilis").toString().replace('\\', '/')
         // Each commit reaches the file before the call returns: a killed process loses nothing.
         + ";WRITE_DELAY=0"
+        // H2 would close the database from its own shutdown hook, under the requests a SIGTERM
+        // drains (GracefulStop); the server closes it when its pool closes.
+        + ";DB_CLOSE_ON_EXIT=FALSE"
         // Statements are prepared per transaction (pooled connections, no statement cache): let H2
         // keep the parsed form of the few dozen distinct ones instead of its default 8.
         + ";QUERY_CACHE_SIZE=64";

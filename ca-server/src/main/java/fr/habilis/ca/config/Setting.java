@@ -24,6 +24,8 @@ public enum Setting {
   IDLE_TIMEOUT("idleTimeout", "PT60S", Kind.DURATION),
   /** Open connections one remote address may hold on each listener. */
   MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "256", Kind.POSITIVE_INT),
+  /** On SIGTERM, how long requests already received get to be answered before their connections are cut. */
+  SHUTDOWN_GRACE("shutdownGrace", "PT10S", Kind.DURATION),
   // --- storage
   DB_URL("dbUrl", null, Kind.STRING),
   DB_USER("dbUser", null, Kind.STRING),

@@ -21,6 +21,8 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -50,6 +52,8 @@ public final class Finalizer {
   private final LongFunction<String> orderUrl;
   /** How an error is written on an order (the ACME problem document the client will read). */
   private final Function<DomainError, JsonObject> orderError;
+  /** Finalizations under way: a graceful stop waits for them even when their client has gone. */
+  private final Set<Future<FinalizeOutcome>> running = ConcurrentHashMap.newKeySet();
   /** Renewal (RFC 9773 replaces); null when the server runs without it. */
   private RenewalService renewal;
   /**
@@ -91,6 +95,21 @@ public final class Finalizer {
   }
 
   public Future<FinalizeOutcome> finalize(Request r, Transactions tx) {
+    Future<FinalizeOutcome> f = finalizeNow(r, tx);
+    running.add(f);
+    f.onComplete(x -> running.remove(f));
+    return f;
+  }
+
+  /**
+   * Completes when every finalization started so far has ended: its order is then valid, or back
+   * to ready, never left processing by the pool closing under it.
+   */
+  public Future<Void> settled() {
+    return Future.join(List.copyOf(running)).<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  private Future<FinalizeOutcome> finalizeNow(Request r, Transactions tx) {
     Instant now = ctx.clock().instant();
     return tx.tx(c -> decide(c, r, now)).compose(decided -> {
       if (decided instanceof Failed f) return Future.succeededFuture(new FinalizeOutcome.Invalid(f.error()));

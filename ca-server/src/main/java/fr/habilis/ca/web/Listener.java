@@ -7,6 +7,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,10 +21,12 @@ public final class Listener {
   private static final AtomicInteger RANDOM_PORT_KEYS = new AtomicInteger();
   private final int port;
   private final String deploymentId;
+  private final List<HttpServer> servers;
 
-  private Listener(int port, String deploymentId) {
+  private Listener(int port, String deploymentId, List<HttpServer> servers) {
     this.port = port;
     this.deploymentId = deploymentId;
+    this.servers = servers;
   }
 
   public int port() {
@@ -40,16 +45,27 @@ public final class Listener {
       int maxPerIp) {
     AtomicInteger bound = new AtomicInteger();
     ConnectionLimit limit = new ConnectionLimit(maxPerIp);
+    List<HttpServer> servers = new CopyOnWriteArrayList<>();
     // Vert.x shares one random port among servers that listen on the same negative port number;
     // each listener gets its own negative number so HTTP and HTTPS never share a port.
     int listenPort = port == 0 ? -RANDOM_PORT_KEYS.incrementAndGet() : port;
-    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound, limit),
+    return vertx.deployVerticle(() -> new ServerVerticle(options, router, host, listenPort, bound, limit, servers),
             new DeploymentOptions().setInstances(instances))
-        .map(id -> new Listener(bound.get(), id));
+        .map(id -> new Listener(bound.get(), id, servers));
   }
 
   public Future<Void> close(Vertx vertx) {
     return vertx.undeploy(deploymentId).recover(e -> Future.succeededFuture());
+  }
+
+  /**
+   * Stops accepting connections at once; requests already received get up to {@code grace} to be
+   * answered (HTTP/1.1 connections close after their current response, HTTP/2 ones get a GOAWAY),
+   * then whatever is left is closed.
+   */
+  public Future<Void> shutdown(Vertx vertx, Duration grace) {
+    return Future.join(servers.stream().map(s -> s.shutdown(grace)).toList())
+        .<Void>mapEmpty().otherwiseEmpty().compose(x -> close(vertx));
   }
 
   private static final class ServerVerticle extends VerticleBase {
@@ -59,20 +75,24 @@ public final class Listener {
     private final int port;
     private final AtomicInteger bound;
     private final ConnectionLimit limit;
+    private final List<HttpServer> servers;
 
-    ServerVerticle(HttpServerOptions options, Router router, String host, int port, AtomicInteger bound, ConnectionLimit limit) {
+    ServerVerticle(HttpServerOptions options, Router router, String host, int port, AtomicInteger bound, ConnectionLimit limit,
+        List<HttpServer> servers) {
       this.options = options;
       this.router = router;
       this.host = host;
       this.port = port;
       this.bound = bound;
       this.limit = limit;
+      this.servers = servers;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).connectionHandler(limit::admit).requestHandler(router).listen(port, host)
-          .map(HttpServer::actualPort).onSuccess(bound::set);
+      HttpServer server = vertx.createHttpServer(options).connectionHandler(limit::admit).requestHandler(router);
+      servers.add(server);
+      return server.listen(port, host).map(HttpServer::actualPort).onSuccess(bound::set);
     }
   }
 
