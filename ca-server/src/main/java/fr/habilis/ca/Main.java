@@ -1,6 +1,7 @@
 package fr.habilis.ca;
 
 import fr.habilis.ca.audit.AuditCheck;
+import fr.habilis.ca.backup.Restore;
 import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.ConfigLoader;
 import fr.habilis.ca.config.HabilisConfig;
@@ -17,12 +18,13 @@ import picocli.CommandLine.Option;
 
 /**
  * Command line: {@code java -jar habilis-ca-server.jar [--config FILE] [--demo]} runs the
- * server; {@code verify-audit} checks the audit hash chain against its latest signed checkpoint. Operator errors are one line on
+ * server; {@code verify-audit} checks the audit hash chain against its latest signed checkpoint; {@code restore} puts an
+ * online backup back into the data directory of a stopped server. Operator errors are one line on
  * stderr and exit code 2; nothing else is printed for them.
  */
 @Command(name = "habilis-ca-server", mixinStandardHelpOptions = true, version = "Habilis CA 0.1.0",
     description = "Habilis certificate authority: ACME + RA API over HTTPS, CRL/OCSP over HTTP.",
-    subcommands = {Main.VerifyAudit.class})
+    subcommands = {Main.VerifyAudit.class, Main.RestoreBackup.class})
 public final class Main implements Callable<Integer> {
   static final int EXIT_CONFIG = 2;
 
@@ -78,6 +80,30 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
       AuditCheck.Outcome outcome = AuditCheck.run(ConfigLoader.load(parent.configFile, System.getenv()));
       System.out.println(outcome.report());
+      return outcome.ok() ? 0 : 1;
+    }
+  }
+
+  /** Restores a backup taken by {@code POST /ra/v1/backups} into a stopped server's data directory; exit 0 when verified. */
+  @Command(name = "restore", mixinStandardHelpOptions = true,
+      description = "Restore an online backup (a directory under DATA_DIR/backups) into the data directory of a stopped"
+          + " server, then verify its audit chain and its manifest.")
+  static final class RestoreBackup implements Callable<Integer> {
+    @CommandLine.ParentCommand Main parent;
+
+    @Option(names = "--from", required = true, paramLabel = "DIR", description = "The backup directory.")
+    Path from;
+
+    @Option(names = "--replace", description = "Replace an existing database (kept beside it as habilis.mv.db.before-restore-TIME).")
+    boolean replace;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      Restore.Outcome outcome = Restore.run(ConfigLoader.load(parent.configFile, System.getenv()), from, replace);
+      spec.commandLine().getOut().println(outcome.report());
+      spec.commandLine().getOut().flush();
       return outcome.ok() ? 0 : 1;
     }
   }

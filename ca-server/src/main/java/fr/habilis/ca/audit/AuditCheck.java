@@ -52,7 +52,7 @@ public final class AuditCheck {
   }
 
   /** The configured password, else the one the server generated into the data directory; never a new one. */
-  private static char[] keystorePassword(HabilisConfig config) throws IOException {
+  public static char[] keystorePassword(HabilisConfig config) throws IOException {
     if (config.isSet(Setting.KEYSTORE_PASSWORD)) return config.get(Setting.KEYSTORE_PASSWORD).toCharArray();
     Path file = config.dataDir().resolve(HabilisServer.KEYSTORE_PASSWORD_FILE);
     if (!Files.exists(file)) {

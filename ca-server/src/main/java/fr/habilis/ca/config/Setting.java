@@ -56,6 +56,8 @@ public enum Setting {
   FRESH_KEY_PROFILES("freshKeyProfiles", null, Kind.STRING),
   // --- audit: a signed checkpoint of the chain's head in DATA_DIR/audit-checkpoint.json and the log
   AUDIT_CHECKPOINT_EVERY("auditCheckpointEvery", "PT10M", Kind.DURATION),
+  // --- backup: online H2 backups (POST /ra/v1/backups) go to DATA_DIR/backups unless set
+  BACKUP_DIR("backupDir", null, Kind.STRING),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
   // --- acme

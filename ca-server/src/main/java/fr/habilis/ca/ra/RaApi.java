@@ -129,6 +129,7 @@ public final class RaApi {
     });
     certificates.mount(router);
     new RaNotices(ctx).mount(router);
+    new RaBackups(ctx).mount(router);
     if (renewal != null) new RaIncidents(ctx, renewal).mount(router);
   }
 
