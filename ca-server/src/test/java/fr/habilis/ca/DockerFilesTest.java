@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import fr.habilis.ca.config.Endpoints;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,32 +24,78 @@ class DockerFilesTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   private static final Path DOCKER = ROOT.resolve("docker");
 
+  /** compose.yaml with its anchors and merge keys resolved, as docker compose reads it. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> compose() throws Exception {
+    return new org.yaml.snakeyaml.Yaml().load(Files.readString(DOCKER.resolve("compose.yaml")));
+  }
+
   @Test
+  @SuppressWarnings("unchecked")
   void composeFileParsesAndItsBuildsAndBindMountsExist() throws Exception {
-    JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(DOCKER.resolve("compose.yaml").toFile());
-    JsonNode services = compose.path("services");
-    assertTrue(services.isObject() && services.size() > 0, "compose.yaml declares services");
+    Map<String, Object> compose = compose();
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    assertTrue(services != null && !services.isEmpty(), "compose.yaml declares services");
+    Map<String, Object> volumes = (Map<String, Object>) compose.getOrDefault("volumes", Map.of());
     int builds = 0;
-    for (var it = services.fields(); it.hasNext(); ) {
-      var service = it.next();
-      JsonNode build = service.getValue().path("build");
-      if (!build.isMissingNode()) {
-        Path context = DOCKER.resolve(build.isTextual() ? build.asText() : build.path("context").asText(".")).normalize();
+    for (var service : services.entrySet()) {
+      Object build = service.getValue().get("build");
+      if (build != null) {
+        Map<String, Object> b = build instanceof String ctx ? Map.of("context", ctx) : (Map<String, Object>) build;
+        Path context = DOCKER.resolve((String) b.getOrDefault("context", ".")).normalize();
         assertTrue(Files.isDirectory(context), service.getKey() + ": build context " + context);
-        Path dockerfile = context.resolve(build.path("dockerfile").asText("Dockerfile"));
+        Path dockerfile = context.resolve((String) b.getOrDefault("dockerfile", "Dockerfile"));
         assertTrue(Files.isRegularFile(dockerfile), service.getKey() + ": " + dockerfile);
         builds++;
       }
-      for (JsonNode volume : service.getValue().path("volumes")) {
-        String source = volume.isTextual() ? volume.asText().split(":")[0] : volume.path("source").asText("");
+      for (Object volume : (List<Object>) service.getValue().getOrDefault("volumes", List.of())) {
+        String source = volume instanceof String v ? v.split(":")[0] : (String) ((Map<String, Object>) volume).getOrDefault("source", "");
         if (source.startsWith(".") || source.startsWith("/")) {
           assertTrue(Files.exists(DOCKER.resolve(source)), service.getKey() + ": bind mount " + source);
         } else if (!source.isEmpty()) {
-          assertTrue(compose.path("volumes").has(source), service.getKey() + ": named volume " + source + " is declared");
+          assertTrue(volumes.containsKey(source), service.getKey() + ": named volume " + source + " is declared");
         }
       }
+      Object deps = service.getValue().get("depends_on");
+      Iterable<String> names = deps instanceof Map<?, ?> m ? (Iterable<String>) m.keySet() : deps == null ? List.of() : (List<String>) deps;
+      for (String dep : names) assertTrue(services.containsKey(dep), service.getKey() + " depends on unknown " + dep);
     }
-    assertTrue(builds > 0, "compose.yaml builds the image");
+    assertTrue(builds >= 2, "compose.yaml runs at least two Habilis instances built from the image");
+  }
+
+  /** Every HABILIS_* variable the compose file sets is a setting the server knows (else it warns or stops). */
+  @Test
+  @SuppressWarnings("unchecked")
+  void composeSetsOnlyKnownSettings() throws Exception {
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose().get("services");
+    int seen = 0;
+    for (var service : services.entrySet()) {
+      Object env = service.getValue().get("environment");
+      if (!(env instanceof Map<?, ?> vars)) continue;
+      for (Object name : vars.keySet()) {
+        if (!name.toString().startsWith("HABILIS_")) continue;
+        assertTrue(fr.habilis.ca.config.Setting.byEnvName(name.toString()) != null, service.getKey() + ": unknown " + name);
+        seen++;
+      }
+    }
+    assertTrue(seen > 0);
+  }
+
+  /** The proxy's upstreams are compose services, on the ports the image's listeners use. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void proxyUpstreamsAreTheComposeInstances() throws Exception {
+    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose().get("services");
+    String nginx = Files.readString(DOCKER.resolve("nginx.conf"));
+    Matcher server = Pattern.compile("\\bserver ([a-z0-9_-]+):(\\d+)").matcher(nginx);
+    int upstreams = 0;
+    while (server.find()) {
+      assertTrue(services.containsKey(server.group(1)), "nginx.conf names unknown service " + server.group(1));
+      assertTrue(services.get(server.group(1)).containsKey("build"), server.group(1) + " is a Habilis instance");
+      assertTrue(List.of("8443", "8080").contains(server.group(2)), server.group());
+      upstreams++;
+    }
+    assertEquals(4, upstreams, "two instances on each listener");
   }
 
   @Test
