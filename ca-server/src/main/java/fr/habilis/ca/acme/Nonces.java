@@ -1,20 +1,18 @@
 package fr.habilis.ca.acme;
 
-import static fr.habilis.ca.store.Sql.utc;
-
+import fr.habilis.ca.store.NonceRepository;
 import java.nio.ByteBuffer;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -25,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
  * whose primary key makes it single-use across instances; rows are purged once expired.
  */
 final class Nonces {
+  private static final String SECRET_NAME = "nonce-mac";
   private static final int RANDOM = 16;
   private static final int MAC = 16;
   private static final Base64.Encoder ENC = Base64.getUrlEncoder().withoutPadding();
@@ -41,16 +40,11 @@ final class Nonces {
 
   /** The instances' shared MAC key, created by whichever instance starts first. */
   static byte[] sharedKey(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM acme_secrets WHERE name = 'nonce-mac'");
-        ResultSet rs = ps.executeQuery()) {
-      if (rs.next()) return rs.getBytes(1);
-    }
+    Optional<byte[]> stored = NonceRepository.secret(c, SECRET_NAME);
+    if (stored.isPresent()) return stored.get();
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_secrets (name, secret) VALUES ('nonce-mac', ?)")) {
-      ps.setBytes(1, key);
-      ps.executeUpdate();
-    }
+    NonceRepository.insertSecret(c, SECRET_NAME, key);
     return key;
   }
 
@@ -85,26 +79,11 @@ final class Nonces {
 
   /** Records the nonce as used; false when it already was (a replay). */
   static boolean use(Connection c, String nonce, Instant expires) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO acme_used_nonces (nonce, expires_at) VALUES (?,?)")) {
-      ps.setString(1, nonce);
-      ps.setObject(2, utc(expires));
-      ps.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      String state = e.getSQLState() == null ? "" : e.getSQLState();
-      // 23xxx: already used. A lock timeout (H2 HYT00, PostgreSQL 55P03) or a serialization
-      // failure (40001): a concurrent request holds this very nonce in its uncommitted
-      // transaction; it is being used, so this request is a replay too (badNonce, not a 500).
-      if (state.startsWith("23") || state.equals("HYT00") || state.equals("55P03") || state.equals("40001")) return false;
-      throw e;
-    }
+    return NonceRepository.use(c, nonce, expires);
   }
 
   static int purge(Connection c, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("DELETE FROM acme_used_nonces WHERE expires_at < ?")) {
-      ps.setObject(1, utc(now));
-      return ps.executeUpdate();
-    }
+    return NonceRepository.purge(c, now);
   }
 
   private byte[] mac(byte[] data, int length) {

@@ -1,10 +1,8 @@
 package fr.habilis.ca.acme;
 
+import fr.habilis.ca.store.RateLimitRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -28,38 +26,14 @@ final class RateLimits {
     long interval = Math.max(1, windowMs / limit);
     long tolerance = windowMs - interval;
     long nowMs = now.toEpochMilli();
-    Long stored = lockedTat(c, key);
+    Long stored = RateLimitRepository.lockedTat(c, key);
     if (stored == null) {
-      Savepoint sp = c.setSavepoint();
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO rate_limits (limit_key, tat_ms) VALUES (?, ?)")) {
-        ps.setString(1, key);
-        ps.setLong(2, nowMs + interval);
-        ps.executeUpdate();
-        c.releaseSavepoint(sp);
-        return null;
-      } catch (SQLException e) {
-        if (!"23505".equals(e.getSQLState())) throw e;
-        c.rollback(sp); // another transaction created the row first: use it
-        stored = lockedTat(c, key);
-        if (stored == null) throw e;
-      }
+      stored = RateLimitRepository.insertOrLock(c, key, nowMs + interval);
+      if (stored == null) return null; // the key's first request
     }
     long tat = Math.max(stored, nowMs);
     if (tat - nowMs > tolerance) return Duration.ofMillis(tat - nowMs - tolerance);
-    try (PreparedStatement ps = c.prepareStatement("UPDATE rate_limits SET tat_ms = ? WHERE limit_key = ?")) {
-      ps.setLong(1, tat + interval);
-      ps.setString(2, key);
-      ps.executeUpdate();
-    }
+    RateLimitRepository.updateTat(c, key, tat + interval);
     return null;
-  }
-
-  private static Long lockedTat(Connection c, String key) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT tat_ms FROM rate_limits WHERE limit_key = ? FOR UPDATE")) {
-      ps.setString(1, key);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
-      }
-    }
   }
 }

@@ -1,11 +1,10 @@
 package fr.habilis.ca.audit;
 
+import fr.habilis.ca.store.AuditRepository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -29,35 +28,12 @@ public final class AuditLog {
   /** Appends one entry. {@code details} is free text (usually compact JSON), may be null. */
   public void append(Connection c, String actor, String action, String subject, String details) throws SQLException {
     // Locking the head row first serialises appenders, even across server instances.
-    try (PreparedStatement lock = c.prepareStatement("UPDATE audit_head SET seq = seq + 1 WHERE id = 1")) {
-      lock.executeUpdate();
-    }
-    long seq;
-    String prev;
-    try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      seq = rs.getLong(1);
-      prev = rs.getString(2);
-    }
+    AuditRepository.Head head = AuditRepository.advanceHead(c);
+    long seq = head.seq();
+    String prev = head.hash();
     OffsetDateTime at = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
     String hash = hash(prev, seq, at, actor, action, subject, details);
-    try (PreparedStatement ins = c.prepareStatement(
-        "INSERT INTO audit_log (seq, at, actor, action, subject, details, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?)")) {
-      ins.setLong(1, seq);
-      ins.setObject(2, at);
-      ins.setString(3, actor);
-      ins.setString(4, action);
-      ins.setString(5, subject);
-      ins.setString(6, details);
-      ins.setString(7, prev);
-      ins.setString(8, hash);
-      ins.executeUpdate();
-    }
-    try (PreparedStatement head = c.prepareStatement("UPDATE audit_head SET hash = ? WHERE id = 1")) {
-      head.setString(1, hash);
-      head.executeUpdate();
-    }
+    AuditRepository.append(c, new AuditRepository.Entry(seq, at, actor, action, subject, details, prev, hash));
   }
 
   /** Result of a chain verification: rows checked and, if broken, the first bad sequence. */
@@ -71,11 +47,8 @@ public final class AuditLog {
   public record Head(long entries, String hash) {}
 
   public static Head head(Connection c) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      return new Head(rs.getLong(1), rs.getString(2));
-    }
+    AuditRepository.Head head = AuditRepository.head(c);
+    return new Head(head.seq(), head.hash());
   }
 
   /** Recomputes every hash in order; streams rows, so any length is fine. */
@@ -89,41 +62,53 @@ public final class AuditLog {
    * one. Detects a chain rewritten with recomputed hashes, or cut, before the checkpoint.
    */
   public static Verification verify(Connection c, AuditCheckpoint checkpoint) throws SQLException {
-    String prev = "0".repeat(64);
-    long expectedSeq = 1;
-    long n = 0;
-    try (PreparedStatement q = c.prepareStatement(
-            "SELECT seq, at, actor, action, subject, details, prev_hash, hash FROM audit_log ORDER BY seq");
-        ResultSet rs = q.executeQuery()) {
-      q.setFetchSize(1000);
-      while (rs.next()) {
-        long seq = rs.getLong(1);
-        OffsetDateTime at = rs.getObject(2, OffsetDateTime.class).withOffsetSameInstant(ZoneOffset.UTC);
-        if (seq != expectedSeq) return new Verification(n, seq, "sequence gap: expected " + expectedSeq);
-        if (!prev.equals(rs.getString(7))) return new Verification(n, seq, "prev_hash does not match the previous row");
-        String h = hash(prev, seq, at, rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
-        if (!h.equals(rs.getString(8))) return new Verification(n, seq, "hash does not match the row's content");
-        if (checkpoint != null && seq == checkpoint.entries() && !h.equals(checkpoint.headHash())) {
-          return new Verification(n, seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.at()
-              + ": the chain was rewritten up to it");
-        }
-        prev = h;
-        expectedSeq++;
-        n++;
-      }
-    }
+    ChainCheck check = new ChainCheck(checkpoint);
+    AuditRepository.entries(c, check::next);
+    if (check.broken != null) return check.broken;
+    long n = check.n;
     if (checkpoint != null && n < checkpoint.entries()) {
       return new Verification(n, n + 1, "the signed checkpoint of " + checkpoint.at() + " counts " + checkpoint.entries()
           + " entries, the chain has " + n + ": entries were removed");
     }
-    try (PreparedStatement q = c.prepareStatement("SELECT seq, hash FROM audit_head WHERE id = 1");
-        ResultSet rs = q.executeQuery()) {
-      rs.next();
-      if (rs.getLong(1) != n || !rs.getString(2).equals(prev)) {
-        return new Verification(n, n + 1, "chain head does not match the last row (rows removed?)");
-      }
+    AuditRepository.Head head = AuditRepository.head(c);
+    if (head.seq() != n || !head.hash().equals(check.prev)) {
+      return new Verification(n, n + 1, "chain head does not match the last row (rows removed?)");
     }
     return new Verification(n, null, null);
+  }
+
+  /** The chain recomputed entry by entry, in sequence order, up to the first entry that does not match. */
+  private static final class ChainCheck {
+    private final AuditCheckpoint checkpoint;
+    String prev = "0".repeat(64);
+    long n;
+    Verification broken;
+
+    ChainCheck(AuditCheckpoint checkpoint) {
+      this.checkpoint = checkpoint;
+    }
+
+    /** False, with {@link #broken} set, at the first entry that breaks the chain. */
+    boolean next(AuditRepository.Entry e) {
+      long seq = e.seq();
+      long expectedSeq = n + 1;
+      if (seq != expectedSeq) return fail(seq, "sequence gap: expected " + expectedSeq);
+      if (!prev.equals(e.prevHash())) return fail(seq, "prev_hash does not match the previous row");
+      String h = hash(prev, seq, e.at(), e.actor(), e.action(), e.subject(), e.details());
+      if (!h.equals(e.hash())) return fail(seq, "hash does not match the row's content");
+      if (checkpoint != null && seq == checkpoint.entries() && !h.equals(checkpoint.headHash())) {
+        return fail(seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.at()
+            + ": the chain was rewritten up to it");
+      }
+      prev = h;
+      n++;
+      return true;
+    }
+
+    private boolean fail(long seq, String problem) {
+      broken = new Verification(n, seq, problem);
+      return false;
+    }
   }
 
   static String hash(String prev, long seq, OffsetDateTime at, String actor, String action, String subject, String details) {

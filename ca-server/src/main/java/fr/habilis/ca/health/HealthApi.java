@@ -8,7 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.sql.Statement;
 import java.util.Date;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -75,13 +74,7 @@ public final class HealthApi {
 
   private static Future<Void> database(ServerContext ctx) {
     try {
-      return ctx.db().<Void>tx(c -> {
-        try (Statement s = c.createStatement()) {
-          s.setQueryTimeout((int) Math.max(1, DB_TIMEOUT_MS / 1000));
-          s.executeQuery("SELECT 1").close();
-        }
-        return null;
-      }).timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      return ctx.db().ping((int) Math.max(1, DB_TIMEOUT_MS / 1000)).timeout(DB_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (RuntimeException closedPool) {
       return Future.failedFuture(closedPool);
     }

@@ -1,20 +1,17 @@
 package fr.habilis.ca.notify;
 
-import static fr.habilis.ca.store.Sql.utc;
-
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.registry.Administrator;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.Language;
 import fr.habilis.ca.registry.Offer;
-import fr.habilis.ca.registry.RegistryRepository;
 import fr.habilis.ca.registry.Structure;
+import fr.habilis.ca.store.AcmeStore;
+import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
-import io.vertx.core.json.JsonArray;
+import fr.habilis.ca.store.RegistryRepository;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,6 +21,8 @@ import java.util.Optional;
 /** What a certificate's notices need to know about it, read in the caller's transaction. */
 final class NoticeRepository {
   private final RegistryRepository registry = new RegistryRepository();
+  private final AcmeStore acme = new AcmeStore();
+  private final CertificateRepository certificates = new CertificateRepository();
 
   /** The people around a certificate: its habilitation (may be null), administrators, ordering account. */
   record Parties(Habilitation habilitation, Structure structure, List<Administrator> administrators,
@@ -40,16 +39,11 @@ final class NoticeRepository {
     List<String> contacts = new ArrayList<>();
     Language accountLanguage = Language.FR;
     if (cert.accountId() != null) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT contact, admin_id FROM acme_accounts WHERE id = ?"
-          + " AND status = 'valid'")) {
-        ps.setLong(1, cert.accountId());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            if (rs.getString(1) != null) new JsonArray(rs.getString(1)).forEach(x -> contacts.add((String) x));
-            String adminId = rs.getString(2);
-            accountLanguage = registry.findAdminById(c, adminId).map(Administrator::language).orElse(Language.FR);
-          }
-        }
+      Optional<AcmeStore.AccountContact> account = acme.validAccountContact(c, cert.accountId());
+      if (account.isPresent()) {
+        contacts.addAll(account.get().contact());
+        accountLanguage = registry.findAdminById(c, account.get().adminId()).map(Administrator::language)
+            .orElse(Language.FR);
       }
     }
     Structure structure = cert.structureId() == null ? null : registry.findStructure(c, cert.structureId()).orElse(null);
@@ -62,15 +56,9 @@ final class NoticeRepository {
    */
   Optional<Habilitation> habilitationOf(Connection c, StoredCertificate cert) throws SQLException {
     if (cert.orderId() != null) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT habilitation_ref FROM acme_orders WHERE id = ?")) {
-        ps.setLong(1, cert.orderId());
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            Optional<Habilitation> h = registry.findHabilitation(c, rs.getString(1));
-            if (h.isPresent()) return h;
-          }
-        }
-      }
+      Optional<String> ref = acme.habilitationRef(c, cert.orderId());
+      Optional<Habilitation> h = ref.isEmpty() ? Optional.empty() : registry.findHabilitation(c, ref.get());
+      if (h.isPresent()) return h;
     }
     if (cert.structureId() == null) return Optional.empty();
     Profile profile = Profiles.get(cert.profile());
@@ -89,28 +77,8 @@ final class NoticeRepository {
    */
   boolean isReplaced(Connection c, StoredCertificate cert, Instant now) throws SQLException {
     // A successor ordered with replaces (RFC 9773), whatever its account, replaces it for sure.
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates WHERE replaces = ?")) {
-      ps.setString(1, cert.serialHex());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) return true;
-      }
-    }
+    if (certificates.hasSuccessor(c, cert.serialHex())) return true;
     if (cert.accountId() == null || cert.commonName() == null) return false;
-    // Issued after it (created_at: two renewals within one second share notAfter) and not expiring sooner.
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM certificates n WHERE n.account_id = ? AND n.profile = ?"
-        + " AND n.structure_id = ? AND n.common_name = ? AND n.status = 'valid' AND n.serial <> ? AND n.not_after >= ?"
-        + " AND n.not_after > ? AND n.created_at > (SELECT o.created_at FROM certificates o WHERE o.serial = ?)")) {
-      ps.setLong(1, cert.accountId());
-      ps.setString(2, cert.profile());
-      ps.setString(3, cert.structureId());
-      ps.setString(4, cert.commonName());
-      ps.setString(5, cert.serialHex());
-      ps.setObject(6, utc(cert.notAfter()));
-      ps.setObject(7, utc(now));
-      ps.setString(8, cert.serialHex());
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return certificates.hasLaterRenewal(c, cert, now);
   }
 }

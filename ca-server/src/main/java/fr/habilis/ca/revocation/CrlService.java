@@ -1,21 +1,17 @@
 package fr.habilis.ca.revocation;
 
-import static fr.habilis.ca.store.Sql.instant;
-import static fr.habilis.ca.store.Sql.utc;
-
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.IssuingCa;
+import fr.habilis.ca.store.CrlRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -118,58 +114,14 @@ public final class CrlService {
         .onSuccess(p -> current.put(caId, p));
   }
 
-  /**
-   * Revoked, unexpired certificates of the CA, straight from a JDBC cursor over the narrow
-   * revoked_certificates table. H2 materialises a whole result before returning its first row
-   * unless told to run the query lazily: a million rows would then be copied to a temporary file.
-   */
+  /** Revoked, unexpired certificates of the CA, streamed into the writer (a million rows are fine). */
   static void stream(Connection c, String caId, Instant now, CrlWriter writer) throws SQLException {
-    boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
-    if (h2) setLazy(c, true);
-    // No ORDER BY: RFC 5280 does not order CRL entries. On H2 the table is scanned in storage order
-    // ("USE INDEX ()"): through the (ca_id, serial) key every row would cost a lookup by row id.
-    try (PreparedStatement ps = c.prepareStatement("SELECT serial, revoked_at, reason FROM revoked_certificates"
-        + (h2 ? " USE INDEX ()" : "") + " WHERE ca_id = ? AND not_after > ?")) {
-      ps.setFetchSize(5000);
-      ps.setString(1, caId);
-      ps.setObject(2, utc(now));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          writer.add(SerialNumbers.fromHex(rs.getString(1)), instant(rs, 2), rs.getInt(3));
-        }
-      }
-    } finally {
-      if (h2) setLazy(c, false); // pooled connection: back to the default for the next user
-    }
-  }
-
-  private static void setLazy(Connection c, boolean lazy) throws SQLException {
-    try (java.sql.Statement s = c.createStatement()) {
-      s.execute("SET LAZY_QUERY_EXECUTION " + (lazy ? "TRUE" : "FALSE"));
-    }
+    CrlRepository.revoked(c, caId, now,
+        (serial, revokedAt, reason) -> writer.add(SerialNumbers.fromHex(serial), revokedAt, reason));
   }
 
   /** The next CRL number: the row lock of the UPDATE serialises instances. */
   static long nextNumber(Connection c, String caId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE crl_state SET crl_number = crl_number + 1, this_update = ? WHERE ca_id = ?")) {
-      ps.setObject(1, utc(now));
-      ps.setString(2, caId);
-      if (ps.executeUpdate() == 0) {
-        try (PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO crl_state (ca_id, crl_number, this_update) VALUES (?, 1, ?)")) {
-          insert.setString(1, caId);
-          insert.setObject(2, utc(now));
-          insert.executeUpdate();
-        }
-      }
-    }
-    try (PreparedStatement ps = c.prepareStatement("SELECT crl_number FROM crl_state WHERE ca_id = ?")) {
-      ps.setString(1, caId);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return CrlRepository.nextNumber(c, caId, now);
   }
 }

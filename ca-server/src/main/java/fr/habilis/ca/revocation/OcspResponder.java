@@ -2,20 +2,18 @@ package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.web.HttpDates;
-import static fr.habilis.ca.store.Sql.instant;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.IssuingCa;
+import fr.habilis.ca.store.RevocationRepository;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +22,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -246,15 +245,10 @@ public final class OcspResponder {
   }
 
   static Status status(Connection c, String caId, BigInteger serial) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT ca_id, status, revoked_at, revocation_reason FROM certificates WHERE serial = ?")) {
-      ps.setString(1, SerialNumbers.toHex(serial));
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next() || !caId.equals(rs.getString(1))) return new Status(caId, false, false, null, 0);
-        Integer reason = rs.getObject(4, Integer.class);
-        return new Status(caId, true, "revoked".equals(rs.getString(2)), instant(rs, 3), reason == null ? 0 : reason);
-      }
-    }
+    Optional<RevocationRepository.Status> stored = RevocationRepository.status(c, SerialNumbers.toHex(serial));
+    if (stored.isEmpty() || !caId.equals(stored.get().caId())) return new Status(caId, false, false, null, 0);
+    RevocationRepository.Status s = stored.get();
+    return new Status(caId, true, s.revoked(), s.revokedAt(), s.reason() == null ? 0 : s.reason());
   }
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {

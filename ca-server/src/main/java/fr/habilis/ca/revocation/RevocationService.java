@@ -2,17 +2,16 @@ package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.error.ErrorKind;
-import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.notify.Notices;
 import fr.habilis.ca.store.CertificateRepository;
+import fr.habilis.ca.store.CertificateRepository.SerialProfile;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
+import fr.habilis.ca.store.RevocationRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,13 +78,8 @@ public final class RevocationService {
       RevocationReason reason, String actor) throws SQLException {
     Instant now = ctx.clock().instant();
     List<String> serials = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT serial, profile FROM certificates WHERE structure_id = ?"
-        + " AND status = 'valid' AND not_after > ?")) {
-      ps.setString(1, structureId);
-      ps.setObject(2, utc(now));
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) if (profiles.contains(rs.getString(2))) serials.add(rs.getString(1));
-      }
+    for (SerialProfile live : certificates.liveOfStructure(c, structureId, now)) {
+      if (profiles.contains(live.profile())) serials.add(live.serialHex());
     }
     List<StoredCertificate> revoked = new ArrayList<>();
     for (String serial : serials) {
@@ -121,21 +115,8 @@ public final class RevocationService {
 
   private boolean markRevoked(Connection c, StoredCertificate cert, RevocationReason reason, String actor, Instant now)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE certificates SET status = 'revoked', revoked_at = ?,"
-        + " revocation_reason = ? WHERE serial = ? AND status = 'valid'")) {
-      ps.setObject(1, utc(now));
-      ps.setInt(2, reason.code());
-      ps.setString(3, cert.serialHex());
-      if (ps.executeUpdate() != 1) return false;
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO revoked_certificates (ca_id, serial, revoked_at, reason,"
-        + " not_after) VALUES (?, ?, ?, ?, ?)")) {
-      ps.setString(1, cert.caId());
-      ps.setString(2, cert.serialHex());
-      ps.setObject(3, utc(now));
-      ps.setInt(4, reason.code());
-      ps.setObject(5, utc(cert.notAfter()));
-      ps.executeUpdate();
+    if (!RevocationRepository.markRevoked(c, cert.caId(), cert.serialHex(), reason.code(), cert.notAfter(), now)) {
+      return false;
     }
     if (reason == RevocationReason.KEY_COMPROMISE) {
       certificates.blockKey(c, cert.keyHash(), "keyCompromise of " + cert.serialHex(), now);

@@ -1,12 +1,11 @@
 package fr.habilis.ca.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -57,22 +56,12 @@ public final class CertificateRepository {
    * restarts and server instances (RFC 5280 §4.1.2.2).
    */
   public void reserveSerial(Connection c, String serialHex, String caId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO serials (serial, ca_id, created_at) VALUES (?,?,?)")) {
-      ps.setString(1, serialHex);
-      ps.setString(2, caId);
-      ps.setObject(3, Sql.utc(now));
-      ps.executeUpdate();
-    }
+    Sql.update(c, "INSERT INTO serials (serial, ca_id, created_at) VALUES (?,?,?)", serialHex, caId, now);
   }
 
   /** The CA a serial was reserved for, if it was reserved. */
   public Optional<String> reservedFor(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT ca_id FROM serials WHERE serial = ?")) {
-      ps.setString(1, serialHex);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
-    }
+    return Sql.first(c, "SELECT ca_id FROM serials WHERE serial = ?", rs -> rs.getString(1), serialHex);
   }
 
   /** True for a duplicate-key failure of {@link #reserveSerial} (SQLState class 23, integrity constraint). */
@@ -85,27 +74,12 @@ public final class CertificateRepository {
 
   /** Stores a freshly issued certificate (status valid); its serial must have been reserved. */
   public void insert(Connection c, StoredCertificate cert, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO certificates (serial, ca_id, profile, subject_dn, common_name, structure_id, admin_card,"
-            + " account_id, order_id, key_hash, not_before, not_after, der, status, created_at)"
-            + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      ps.setString(1, cert.serialHex());
-      ps.setString(2, cert.caId());
-      ps.setString(3, cert.profile());
-      ps.setString(4, cert.subjectDn());
-      ps.setString(5, cert.commonName());
-      ps.setString(6, cert.structureId());
-      ps.setString(7, cert.adminCard());
-      ps.setObject(8, cert.accountId(), java.sql.Types.BIGINT);
-      ps.setObject(9, cert.orderId(), java.sql.Types.BIGINT);
-      ps.setString(10, cert.keyHash());
-      ps.setObject(11, Sql.utc(cert.notBefore()));
-      ps.setObject(12, Sql.utc(cert.notAfter()));
-      ps.setBytes(13, cert.der());
-      ps.setString(14, cert.status());
-      ps.setObject(15, Sql.utc(now));
-      ps.executeUpdate();
-    }
+    Sql.update(c, "INSERT INTO certificates (serial, ca_id, profile, subject_dn, common_name, structure_id, admin_card,"
+        + " account_id, order_id, key_hash, not_before, not_after, der, status, created_at)"
+        + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cert.serialHex(), cert.caId(), cert.profile(), cert.subjectDn(),
+        cert.commonName(), cert.structureId(), cert.adminCard(), Sql.typed(cert.accountId(), Types.BIGINT),
+        Sql.typed(cert.orderId(), Types.BIGINT), cert.keyHash(), cert.notBefore(), cert.notAfter(), cert.der(),
+        cert.status(), now);
   }
 
   private static final String SELECT = "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id,"
@@ -113,12 +87,7 @@ public final class CertificateRepository {
       + " replaces, (SELECT r.serial FROM certificates r WHERE r.replaces = certificates.serial) FROM certificates";
 
   public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE serial = ?")) {
-      ps.setString(1, serialHex);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-      }
-    }
+    return Sql.first(c, SELECT + " WHERE serial = ?", CertificateRepository::row, serialHex);
   }
 
   private static StoredCertificate row(ResultSet rs) throws SQLException {
@@ -135,37 +104,45 @@ public final class CertificateRepository {
    * new certificate renews these.
    */
   public List<StoredCertificate> validWithKey(Connection c, String keyHash, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(SELECT + " WHERE key_hash = ? AND status = 'valid' AND not_after > ?"
-        + " ORDER BY not_before, serial")) {
-      ps.setString(1, keyHash);
-      ps.setObject(2, Sql.utc(now));
-      try (ResultSet rs = ps.executeQuery()) {
-        List<StoredCertificate> out = new java.util.ArrayList<>();
-        while (rs.next()) out.add(row(rs));
-        return out;
-      }
-    }
+    return Sql.list(c, SELECT + " WHERE key_hash = ? AND status = 'valid' AND not_after > ? ORDER BY not_before, serial",
+        CertificateRepository::row, keyHash, now);
+  }
+
+  /** A certificate's serial and profile. */
+  public record SerialProfile(String serialHex, String profile) {}
+
+  /** The live (valid, unexpired) certificates of a structure. */
+  public List<SerialProfile> liveOfStructure(Connection c, String structureId, Instant now) throws SQLException {
+    return Sql.list(c, "SELECT serial, profile FROM certificates WHERE structure_id = ? AND status = 'valid'"
+        + " AND not_after > ?", rs -> new SerialProfile(rs.getString(1), rs.getString(2)), structureId, now);
+  }
+
+  /** True when a certificate names this one in {@code replaces}: its successor (RFC 9773). */
+  public boolean hasSuccessor(Connection c, String serialHex) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM certificates WHERE replaces = ?", serialHex);
+  }
+
+  /**
+   * True when the account that ordered {@code cert} holds a valid certificate of the same profile,
+   * structure and CN, issued after it (created_at: two renewals within one second share notAfter)
+   * and expiring no sooner: a renewal made without {@code replaces}.
+   */
+  public boolean hasLaterRenewal(Connection c, StoredCertificate cert, Instant now) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM certificates n WHERE n.account_id = ? AND n.profile = ? AND n.structure_id = ?"
+        + " AND n.common_name = ? AND n.status = 'valid' AND n.serial <> ? AND n.not_after >= ? AND n.not_after > ?"
+        + " AND n.created_at > (SELECT o.created_at FROM certificates o WHERE o.serial = ?)", cert.accountId(),
+        cert.profile(), cert.structureId(), cert.commonName(), cert.serialHex(), cert.notAfter(), now, cert.serialHex());
   }
 
 
   public boolean isKeyBlocked(Connection c, String keyHash) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM blocked_keys WHERE key_hash = ?")) {
-      ps.setString(1, keyHash);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next();
-      }
-    }
+    return Sql.exists(c, "SELECT 1 FROM blocked_keys WHERE key_hash = ?", keyHash);
   }
 
   /** Blocks a key for ever (idempotent): keyCompromise revocations and known-weak keys. */
   public void blockKey(Connection c, String keyHash, String reason, Instant now) throws SQLException {
     if (isKeyBlocked(c, keyHash)) return;
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO blocked_keys (key_hash, reason, created_at) VALUES (?,?,?)")) {
-      ps.setString(1, keyHash);
-      ps.setString(2, reason);
-      ps.setObject(3, Sql.utc(now));
-      ps.executeUpdate();
-    }
+    Sql.update(c, "INSERT INTO blocked_keys (key_hash, reason, created_at) VALUES (?,?,?)", keyHash, reason, now);
   }
 
   /** A page of certificates matching the filters (null = any), soonest expiry first: the RA's follow-up view. */
@@ -179,7 +156,7 @@ public final class CertificateRepository {
     }
     if (adminCards != null) {
       if (adminCards.isEmpty()) return List.of();
-      where.add("admin_card IN (" + String.join(",", Collections.nCopies(adminCards.size(), "?")) + ")");
+      where.add("admin_card IN (" + Sql.marks(adminCards.size()) + ")");
       args.addAll(adminCards);
     }
     if (status != null) {
@@ -188,11 +165,11 @@ public final class CertificateRepository {
     }
     if (expiresAfter != null) {
       where.add("not_after > ?");
-      args.add(Sql.utc(expiresAfter));
+      args.add(expiresAfter);
     }
     if (expiresBefore != null) {
       where.add("not_after < ?");
-      args.add(Sql.utc(expiresBefore));
+      args.add(expiresBefore);
     }
     return Sql.page(c, SELECT, where, args, "not_after, serial", limit, offset, CertificateRepository::row);
   }

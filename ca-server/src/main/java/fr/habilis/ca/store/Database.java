@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -77,6 +78,20 @@ public final class Database implements AutoCloseable {
         throw t;
       }
     }
+  }
+
+  /**
+   * A trivial query in a transaction on the worker pool, given {@code timeoutSeconds} to answer:
+   * the readiness probe's "the database answers".
+   */
+  public Future<Void> ping(int timeoutSeconds) {
+    return tx(c -> {
+      try (Statement s = c.createStatement()) {
+        s.setQueryTimeout(timeoutSeconds);
+        s.executeQuery("SELECT 1").close();
+      }
+      return null;
+    });
   }
 
   public DataSource dataSource() {

@@ -1,17 +1,13 @@
 package fr.habilis.ca.store;
 
 import static fr.habilis.ca.store.Sql.instant;
-import static fr.habilis.ca.store.Sql.utc;
 
 import fr.habilis.ca.renewal.Incident;
 import fr.habilis.ca.renewal.RenewalFacts;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,15 +25,9 @@ public final class RenewalRepository {
       + " FROM renewal_incidents";
 
   public Optional<RenewalFacts> facts(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(FACTS)) {
-      ps.setString(1, serialHex);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return Optional.empty();
-        return Optional.of(new RenewalFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getObject(5, Long.class), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), instant(rs, 10),
-            rs.getString(11)));
-      }
-    }
+    return Sql.first(c, FACTS, rs -> new RenewalFacts(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+        rs.getObject(5, Long.class), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9), instant(rs, 10),
+        rs.getString(11)), serialHex);
   }
 
   /**
@@ -47,22 +37,13 @@ public final class RenewalRepository {
    * the audit head), so it adds no lock-order cycle.
    */
   public void lockReplacement(Connection c, String serialHex) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT serial FROM serials WHERE serial = ? FOR UPDATE")) {
-      ps.setString(1, serialHex);
-      ps.executeQuery().close();
-    }
+    Sql.exists(c, "SELECT serial FROM serials WHERE serial = ? FOR UPDATE", serialHex);
   }
 
   /** Another order (not {@code exceptOrder}) finalizing or finalized with {@code replaces} = this serial, if any. */
   public Long claimingOrder(Connection c, String serialHex, long exceptOrder) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT id FROM acme_orders WHERE replaces_serial = ?"
-        + " AND status IN ('processing', 'valid') AND id <> ? ORDER BY id LIMIT 1")) {
-      ps.setString(1, serialHex);
-      ps.setLong(2, exceptOrder);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getLong(1) : null;
-      }
-    }
+    return Sql.first(c, "SELECT id FROM acme_orders WHERE replaces_serial = ? AND status IN ('processing', 'valid')"
+        + " AND id <> ? ORDER BY id LIMIT 1", rs -> rs.getLong(1), serialHex, exceptOrder).orElse(null);
   }
 
   /**
@@ -72,53 +53,24 @@ public final class RenewalRepository {
   public boolean linkSuccessor(Connection c, String predecessor, String successor) throws SQLException {
     Optional<RenewalFacts> p = facts(c, predecessor);
     if (p.isEmpty() || p.get().replacedBy() != null) return false;
-    try (PreparedStatement ps = c.prepareStatement("UPDATE certificates SET replaces = ? WHERE serial = ?")) {
-      ps.setString(1, predecessor);
-      ps.setString(2, successor);
-      return ps.executeUpdate() == 1;
-    }
+    return Sql.update(c, "UPDATE certificates SET replaces = ? WHERE serial = ?", predecessor, successor) == 1;
   }
 
   // --- incidents
 
   public long insertIncident(Connection c, Incident.Scope scope, String target, String reason, String explanationUrl,
       String actor, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO renewal_incidents (scope, target, reason, explanation_url,"
-        + " actor, created_at) VALUES (?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
-      ps.setString(1, scope.wireName());
-      ps.setString(2, target);
-      ps.setString(3, reason);
-      ps.setString(4, explanationUrl);
-      ps.setString(5, actor);
-      ps.setObject(6, utc(now));
-      ps.executeUpdate();
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        keys.next();
-        return keys.getLong(1);
-      }
-    }
+    return Sql.insert(c, "INSERT INTO renewal_incidents (scope, target, reason, explanation_url, actor, created_at)"
+        + " VALUES (?,?,?,?,?,?)", scope.wireName(), target, reason, explanationUrl, actor, now);
   }
 
   public Optional<Incident> incident(Connection c, long id) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INCIDENT + " WHERE id = ?")) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(incident(rs)) : Optional.empty();
-      }
-    }
+    return Sql.first(c, INCIDENT + " WHERE id = ?", RenewalRepository::incident, id);
   }
 
   /** Incidents, newest first. */
   public List<Incident> incidents(Connection c, int limit, int offset) throws SQLException {
-    List<Incident> out = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement(INCIDENT + " ORDER BY id DESC LIMIT ? OFFSET ?")) {
-      ps.setInt(1, limit);
-      ps.setInt(2, offset);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(incident(rs));
-      }
-    }
-    return out;
+    return Sql.list(c, INCIDENT + " ORDER BY id DESC LIMIT ? OFFSET ?", RenewalRepository::incident, limit, offset);
   }
 
   /**
@@ -127,21 +79,13 @@ public final class RenewalRepository {
    */
   public Optional<Incident> latestIncident(Connection c, RenewalFacts cert) throws SQLException {
     String one = INCIDENT + " WHERE scope = ? AND target = ? AND created_at > ?";
-    try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (" + one + " UNION ALL " + one + " UNION ALL " + one
-        + " UNION ALL " + one + ") x ORDER BY created_at DESC, id DESC LIMIT 1")) {
-      Object[][] scopes = {
-          {Incident.Scope.CERTIFICATE, cert.serialHex()}, {Incident.Scope.STRUCTURE, cert.structureId()},
-          {Incident.Scope.PROFILE, cert.profile()}, {Incident.Scope.CA, cert.caId()}};
-      int i = 1;
-      for (Object[] s : scopes) {
-        ps.setString(i++, ((Incident.Scope) s[0]).wireName());
-        ps.setString(i++, (String) s[1]);
-        ps.setObject(i++, utc(cert.issuedAt()));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(incident(rs)) : Optional.empty();
-      }
-    }
+    Instant issued = cert.issuedAt();
+    return Sql.first(c, "SELECT * FROM (" + one + " UNION ALL " + one + " UNION ALL " + one + " UNION ALL " + one
+        + ") x ORDER BY created_at DESC, id DESC LIMIT 1", RenewalRepository::incident,
+        Incident.Scope.CERTIFICATE.wireName(), cert.serialHex(), issued,
+        Incident.Scope.STRUCTURE.wireName(), cert.structureId(), issued,
+        Incident.Scope.PROFILE.wireName(), cert.profile(), issued,
+        Incident.Scope.CA.wireName(), cert.caId(), issued);
   }
 
   /** Live certificates (valid, unexpired) of an incident's scope issued before {@code declaredAt}. */
@@ -153,16 +97,8 @@ public final class RenewalRepository {
       case PROFILE -> "profile";
       case CA -> "ca_id";
     };
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificates WHERE " + column + " = ?"
-        + " AND status = 'valid' AND not_after > ? AND created_at < ?")) {
-      ps.setString(1, target);
-      ps.setObject(2, utc(now));
-      ps.setObject(3, utc(declaredAt));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+    return Sql.one(c, "SELECT COUNT(*) FROM certificates WHERE " + column + " = ? AND status = 'valid'"
+        + " AND not_after > ? AND created_at < ?", rs -> rs.getInt(1), target, now, declaredAt);
   }
 
   private static Incident incident(ResultSet rs) throws SQLException {

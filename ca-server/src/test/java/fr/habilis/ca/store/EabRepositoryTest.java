@@ -1,4 +1,4 @@
-package fr.habilis.ca.registry;
+package fr.habilis.ca.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.pki.CaSecret;
-import fr.habilis.ca.store.Database;
+import fr.habilis.ca.registry.EabCredential;
+import fr.habilis.ca.registry.EabKeySealer;
 import io.vertx.core.Vertx;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

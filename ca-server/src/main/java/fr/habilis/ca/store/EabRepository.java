@@ -1,13 +1,13 @@
-package fr.habilis.ca.registry;
+package fr.habilis.ca.store;
 
 import static fr.habilis.ca.store.Sql.instant;
-import static fr.habilis.ca.store.Sql.utc;
 
+import fr.habilis.ca.registry.EabCredential;
+import fr.habilis.ca.registry.EabKeySealer;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -40,54 +40,32 @@ public final class EabRepository {
     } while ((key[0] & 0xFF) >>> 2 == 62);
     EabCredential cred = new EabCredential("eab-" + Base64.getUrlEncoder().withoutPadding().encodeToString(id), key,
         adminId, now.plus(validity), null, null);
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO eab_credentials (kid, hmac_key_sealed, admin_id, created_at,"
-        + " expires_at) VALUES (?,?,?,?,?)")) {
-      ps.setString(1, cred.kid());
-      ps.setBytes(2, sealer.seal(cred.kid(), key));
-      ps.setString(3, adminId);
-      ps.setObject(4, utc(now));
-      ps.setObject(5, utc(cred.expiresAt()));
-      ps.executeUpdate();
-    }
+    Sql.update(c, "INSERT INTO eab_credentials (kid, hmac_key_sealed, admin_id, created_at, expires_at) VALUES (?,?,?,?,?)",
+        cred.kid(), sealer.seal(cred.kid(), key), adminId, now, cred.expiresAt());
     return cred;
   }
 
   /** The credential, its key opened (null once consumed); an UNAUTHORIZED DomainError under another CA secret. */
   public Optional<EabCredential> find(Connection c, String kid) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT kid, hmac_key_sealed, admin_id, expires_at, consumed_at, account_id"
-        + " FROM eab_credentials WHERE kid = ?")) {
-      ps.setString(1, kid);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) return Optional.empty();
-        byte[] sealed = rs.getBytes(2);
-        return Optional.of(new EabCredential(rs.getString(1), sealed == null ? null : sealer.open(kid, sealed),
-            rs.getString(3), instant(rs, 4), instant(rs, 5), rs.getObject(6, Long.class)));
-      }
-    }
+    return Sql.first(c, "SELECT kid, hmac_key_sealed, admin_id, expires_at, consumed_at, account_id FROM eab_credentials"
+        + " WHERE kid = ?", rs -> {
+          byte[] sealed = rs.getBytes(2);
+          return new EabCredential(rs.getString(1), sealed == null ? null : sealer.open(kid, sealed), rs.getString(3),
+              instant(rs, 4), instant(rs, 5), rs.getObject(6, Long.class));
+        }, kid);
   }
 
   /** Atomically marks an unexpired, unused credential as bound to accountId; false if not possible. */
   public boolean consume(Connection c, String kid, long accountId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE eab_credentials SET consumed_at = ?, account_id = ?, hmac_key_sealed = NULL"
-        + " WHERE kid = ? AND consumed_at IS NULL AND expires_at > ?")) {
-      ps.setObject(1, utc(now));
-      ps.setLong(2, accountId);
-      ps.setString(3, kid);
-      ps.setObject(4, utc(now));
-      return ps.executeUpdate() == 1;
-    }
+    return Sql.update(c, "UPDATE eab_credentials SET consumed_at = ?, account_id = ?, hmac_key_sealed = NULL"
+        + " WHERE kid = ? AND consumed_at IS NULL AND expires_at > ?", now, accountId, kid, now) == 1;
   }
 
   /** Unused, unexpired credentials of an administrator (the demo reuses one rather than minting more). */
   public Optional<EabCredential> findUnused(Connection c, String adminId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT kid FROM eab_credentials WHERE admin_id = ?"
-        + " AND consumed_at IS NULL AND expires_at > ? ORDER BY created_at DESC")) {
-      ps.setString(1, adminId);
-      ps.setObject(2, utc(now));
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? find(c, rs.getString(1)) : Optional.empty();
-      }
-    }
+    Optional<String> kid = Sql.first(c, "SELECT kid FROM eab_credentials WHERE admin_id = ? AND consumed_at IS NULL"
+        + " AND expires_at > ? ORDER BY created_at DESC", rs -> rs.getString(1), adminId, now);
+    return kid.isPresent() ? find(c, kid.get()) : Optional.empty();
   }
 
   /**
@@ -96,20 +74,13 @@ public final class EabRepository {
    * many keys were sealed.
    */
   public int sealClearKeys(Connection c) throws SQLException {
+    record ClearKey(String kid, byte[] key, boolean consumed) {}
     int sealed = 0;
-    try (PreparedStatement q = c.prepareStatement("SELECT kid, hmac_key, consumed_at FROM eab_credentials"
-            + " WHERE hmac_key IS NOT NULL FOR UPDATE");
-        ResultSet rs = q.executeQuery();
-        PreparedStatement u = c.prepareStatement("UPDATE eab_credentials SET hmac_key_sealed = ?, hmac_key = NULL"
-            + " WHERE kid = ?")) {
-      while (rs.next()) {
-        String kid = rs.getString(1);
-        boolean consumed = rs.getObject(3) != null;
-        u.setBytes(1, consumed ? null : sealer.seal(kid, rs.getBytes(2)));
-        u.setString(2, kid);
-        u.executeUpdate();
-        if (!consumed) sealed++;
-      }
+    for (ClearKey k : Sql.list(c, "SELECT kid, hmac_key, consumed_at FROM eab_credentials WHERE hmac_key IS NOT NULL"
+        + " FOR UPDATE", rs -> new ClearKey(rs.getString(1), rs.getBytes(2), rs.getObject(3) != null))) {
+      Sql.update(c, "UPDATE eab_credentials SET hmac_key_sealed = ?, hmac_key = NULL WHERE kid = ?",
+          Sql.typed(k.consumed() ? null : sealer.seal(k.kid(), k.key()), Types.VARBINARY), k.kid());
+      if (!k.consumed()) sealed++;
     }
     if (sealed > 0) LOG.info("sealed " + sealed + " EAB HMAC keys stored in clear by an earlier version");
     return sealed;
