@@ -2,8 +2,6 @@ package fr.habilis.ca.store;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
@@ -24,29 +22,22 @@ public final class BackupRepository {
   }
 
   public static long certificateCount(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM certificates");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return Sql.one(c, "SELECT COUNT(*) FROM certificates", rs -> rs.getLong(1));
   }
 
   /** The last CRL number of each issuing CA. */
   public static Map<String, Long> crlNumbers(Connection c) throws SQLException {
     Map<String, Long> numbers = new TreeMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT ca_id, crl_number FROM crl_state");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) numbers.put(rs.getString(1), rs.getLong(2));
+    for (Map.Entry<String, Long> e : Sql.list(c, "SELECT ca_id, crl_number FROM crl_state",
+        rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
+      numbers.put(e.getKey(), e.getValue());
     }
     return numbers;
   }
 
   /** The schema version Flyway reached: a backup restores into a server of that version or later. */
   public static String schemaVersion(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE ORDER BY \"installed_rank\" DESC LIMIT 1");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? rs.getString(1) : null;
-    }
+    return Sql.first(c, "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE"
+        + " ORDER BY \"installed_rank\" DESC LIMIT 1", rs -> rs.getString(1)).orElse(null);
   }
 }
