@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -148,29 +147,12 @@ public final class CertificateRepository {
   /** A page of certificates matching the filters (null = any), soonest expiry first: the RA's follow-up view. */
   public List<StoredCertificate> list(Connection c, String structureId, List<String> adminCards, String status,
       Instant expiresAfter, Instant expiresBefore, int limit, int offset) throws SQLException {
-    List<String> where = new ArrayList<>();
-    List<Object> args = new ArrayList<>();
-    if (structureId != null) {
-      where.add("structure_id = ?");
-      args.add(structureId);
-    }
+    Sql.Where where = new Sql.Where().andIf("structure_id = ?", structureId);
     if (adminCards != null) {
       if (adminCards.isEmpty()) return List.of();
-      where.add("admin_card IN (" + Sql.marks(adminCards.size()) + ")");
-      args.addAll(adminCards);
+      where.and("admin_card IN (" + Sql.marks(adminCards.size()) + ")", adminCards.toArray());
     }
-    if (status != null) {
-      where.add("status = ?");
-      args.add(status);
-    }
-    if (expiresAfter != null) {
-      where.add("not_after > ?");
-      args.add(expiresAfter);
-    }
-    if (expiresBefore != null) {
-      where.add("not_after < ?");
-      args.add(expiresBefore);
-    }
-    return Sql.page(c, SELECT, where, args, "not_after, serial", limit, offset, CertificateRepository::row);
+    where.andIf("status = ?", status).andIf("not_after > ?", expiresAfter).andIf("not_after < ?", expiresBefore);
+    return Sql.page(c, SELECT, where, "not_after, serial", limit, offset, CertificateRepository::row);
   }
 }

@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -98,29 +97,10 @@ public final class OutboxRepository {
 
   /** A page of rows matching the filter (null fields match any), newest first. */
   public List<Entry> list(Connection c, Filter f, int limit, int offset) throws SQLException {
-    List<String> where = new ArrayList<>();
-    List<Object> args = new ArrayList<>();
-    if (f.state() != null) {
-      where.add("state = ?");
-      args.add(f.state());
-    }
-    if (f.kind() != null) {
-      where.add("kind = ?");
-      args.add(f.kind());
-    }
-    if (f.recipient() != null) {
-      where.add("LOWER(recipient) = ?");
-      args.add(f.recipient().toLowerCase(Locale.ROOT));
-    }
-    if (f.reference() != null) {
-      where.add("reference = ?");
-      args.add(f.reference());
-    }
-    if (f.serial() != null) {
-      where.add("serial = ?");
-      args.add(f.serial());
-    }
-    return Sql.page(c, SELECT, where, args, "id DESC", limit, offset, OutboxRepository::row);
+    Sql.Where where = new Sql.Where().andIf("state = ?", f.state()).andIf("kind = ?", f.kind())
+        .andIf("LOWER(recipient) = ?", f.recipient() == null ? null : f.recipient().toLowerCase(Locale.ROOT))
+        .andIf("reference = ?", f.reference()).andIf("serial = ?", f.serial());
+    return Sql.page(c, SELECT, where, "id DESC", limit, offset, OutboxRepository::row);
   }
 
   private static Entry row(ResultSet rs) throws SQLException {

@@ -165,50 +165,36 @@ public final class RegistryRepository {
   }
 
   public Optional<Habilitation> findHabilitation(Connection c, String reference) throws SQLException {
-    List<Habilitation> found = query(c, "h.reference = ?", List.of(reference), 1, 0);
+    List<Habilitation> found = query(c, new Sql.Where().and("h.reference = ?", reference), 1, 0);
     return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
   }
 
   /** Habilitations by structure and/or status, newest first. */
   public List<Habilitation> list(Connection c, String structureId, Status status, int limit, int offset) throws SQLException {
-    List<String> where = new ArrayList<>();
-    List<Object> args = new ArrayList<>();
-    if (structureId != null) {
-      where.add("h.structure_id = ?");
-      args.add(structureId);
-    }
-    if (status != null) {
-      where.add("h.status = ?");
-      args.add(status);
-    }
-    return query(c, where.isEmpty() ? "1=1" : String.join(" AND ", where), args, limit, offset);
+    return query(c, new Sql.Where().andIf("h.structure_id = ?", structureId).andIf("h.status = ?", status), limit, offset);
   }
 
   /** Every habilitation (any status) that names the administrator now or named them before removal. */
   public List<Habilitation> namingAdmin(Connection c, String adminId) throws SQLException {
-    return query(c, "h.id IN (SELECT habilitation_id FROM habilitation_admins WHERE admin_id = ?)",
-        List.of(adminId), 10_000, 0);
+    return query(c, new Sql.Where().and("h.id IN (SELECT habilitation_id FROM habilitation_admins WHERE admin_id = ?)",
+        adminId), 10_000, 0);
   }
 
   public List<Habilitation> ofStructure(Connection c, String structureId) throws SQLException {
-    return query(c, "h.structure_id = ?", List.of(structureId), 10_000, 0);
+    return query(c, new Sql.Where().and("h.structure_id = ?", structureId), 10_000, 0);
   }
 
-  private List<Habilitation> query(Connection c, String where, List<?> args, int limit, int offset) throws SQLException {
+  private List<Habilitation> query(Connection c, Sql.Where where, int limit, int offset) throws SQLException {
     // The habilitation rows first, their administrators and offers once the result set is closed.
-    List<Object> all = new ArrayList<>(args);
-    all.add(limit);
-    all.add(offset);
-    List<Habilitation> rows = Sql.list(c, "SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
+    List<Habilitation> rows = Sql.page(c, "SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
         + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
         + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at, h.language,"
-        + " h.inform_emails FROM habilitations h"
-        + " WHERE " + where + " ORDER BY h.id DESC LIMIT ? OFFSET ?", rs -> new Habilitation(rs.getLong(1),
+        + " h.inform_emails FROM habilitations h", where, "h.id DESC", limit, offset, rs -> new Habilitation(rs.getLong(1),
             rs.getString(2), rs.getString(3), rs.getString(4), Status.valueOf(rs.getString(5)), rs.getString(6),
             new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                 rs.getString(10), rs.getString(11)),
             List.of(), List.of(), rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
-            Language.stored(rs.getString(17)), informEmails(rs.getString(18))), all.toArray());
+            Language.stored(rs.getString(17)), informEmails(rs.getString(18))));
     List<Habilitation> result = new ArrayList<>();
     for (Habilitation h : rows) {
       result.add(new Habilitation(h.id(), h.reference(), h.structureId(), h.form(), h.status(), h.statusReason(),

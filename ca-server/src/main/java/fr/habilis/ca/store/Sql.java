@@ -109,16 +109,34 @@ public final class Sql {
     }
   }
 
+  /** The conditions of a filtered list, joined by AND, each with the values of its placeholders. */
+  public static final class Where {
+    private final List<String> conditions = new ArrayList<>();
+    private final List<Object> args = new ArrayList<>();
+
+    /** {@code condition} with the values of its {@code ?}s, in order. */
+    public Where and(String condition, Object... values) {
+      conditions.add(condition);
+      args.addAll(java.util.Arrays.asList(values));
+      return this;
+    }
+
+    /** {@code condition} with one {@code ?}, left out when {@code value} is null: a filter not given matches any. */
+    public Where andIf(String condition, Object value) {
+      return value == null ? this : and(condition, value);
+    }
+  }
+
   /**
-   * {@code select [WHERE w1 AND w2 …] ORDER BY orderBy LIMIT ? OFFSET ?} with {@code args} bound to
-   * the conditions' placeholders in order: the RA API's filtered, paged lists.
+   * {@code select [WHERE w1 AND w2 …] ORDER BY orderBy LIMIT ? OFFSET ?}: the RA API's filtered,
+   * paged lists.
    */
-  public static <T> List<T> page(Connection c, String select, List<String> where, List<Object> args, String orderBy,
-      int limit, int offset, RowMapper<T> row) throws SQLException {
-    List<Object> all = new ArrayList<>(args);
+  public static <T> List<T> page(Connection c, String select, Where where, String orderBy, int limit, int offset,
+      RowMapper<T> row) throws SQLException {
+    List<Object> all = new ArrayList<>(where.args);
     all.add(limit);
     all.add(offset);
-    return list(c, select + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+    return list(c, select + (where.conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", where.conditions))
         + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?", row, all.toArray());
   }
 
