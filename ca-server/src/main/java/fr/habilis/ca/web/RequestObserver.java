@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What is known of every request once it ended: its latency histogram by route pattern and status
@@ -68,9 +69,10 @@ public final class RequestObserver {
       Long account = rc.get(ACCOUNT);
       String requestId = RequestIds.of(rc);
       double ms = Math.round(nanos / 10_000.0) / 100.0;
-      ACCESS.atInfo().addKeyValue("method", method).addKeyValue("route", route).addKeyValue("status", status)
-          .addKeyValue("latencyMs", ms).addKeyValue("requestId", requestId).addKeyValue("accountId", account)
-          .log("{} {} {} {}ms id={} account={}", method, route, status, ms, requestId, account == null ? "-" : account);
+      LoggingEventBuilder line = ACCESS.atInfo().addKeyValue("method", method).addKeyValue("route", route)
+          .addKeyValue("status", status).addKeyValue("latencyMs", ms).addKeyValue("requestId", requestId);
+      if (account != null) line = line.addKeyValue("accountId", account);
+      line.log("{} {} {} {}ms id={} account={}", method, route, status, ms, requestId, account == null ? "-" : account);
     }
   }
 }
