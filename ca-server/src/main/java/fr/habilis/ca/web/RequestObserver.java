@@ -2,6 +2,7 @@ package fr.habilis.ca.web;
 
 import fr.habilis.ca.error.ErrorKind;
 import fr.habilis.ca.metrics.Metrics;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
@@ -54,10 +55,19 @@ public final class RequestObserver {
     rc.put(REFUSAL, kind);
   }
 
+  /** A client may send any token as its method: anything but the usual ones is "other" (bounded labels). */
+  private static String method(HttpMethod m) {
+    String name = m.name();
+    return switch (name) {
+      case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" -> name;
+      default -> "other";
+    };
+  }
+
   private void observe(RoutingContext rc, RoutePatterns patterns, long start) {
     long nanos = System.nanoTime() - start;
     String route = patterns.of(rc);
-    String method = rc.request().method().name();
+    String method = method(rc.request().method());
     // A response cut by a closed connection before it was written has no status: 0. (The end
     // handler's own result is no guide: an HTTP/2 stream the client resets after reading the whole
     // answer ends "failed" too.)

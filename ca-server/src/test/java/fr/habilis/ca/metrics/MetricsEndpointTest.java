@@ -53,6 +53,10 @@ class MetricsEndpointTest {
       assertEquals(404, acme.post(acme.accountUrl.replaceAll("/acct/\\d+$", "/order/987654321"), "", false).statusCode());
       assertEquals(404, fx.httpGet(server.endpoints().httpBase() + "/nowhere/123456").statusCode());
       assertEquals(200, fx.httpGet(server.endpoints().crlUrl("org")).statusCode());
+      HttpResponse<String> brew = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+          URI.create(server.endpoints().httpBase() + "/pot")).method("BREW", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, brew.statusCode());
 
       HttpResponse<String> r = get(server.endpoints().httpBase() + "/metrics", null);
       assertEquals(200, r.statusCode());
@@ -73,6 +77,9 @@ class MetricsEndpointTest {
       String requests = text.named("habilis_http_requests_seconds_count").toString();
       assertEquals(1, text.sum("habilis_http_requests_seconds_count",
           Map.of("method", "POST", "route", "/acme/order/:id/finalize", "status", "200")), requests);
+      assertEquals(1, text.sum("habilis_http_requests_seconds_count", Map.of("method", "other", "route", "unmatched")),
+          "a method of the client's invention is no label: " + requests);
+      assertFalse(r.body().contains("BREW"));
       assertEquals(1, text.sum("habilis_http_requests_seconds_count", Map.of("route", "/acme/order/:id", "status", "404")), requests);
       assertEquals(2, text.sum("habilis_http_requests_seconds_count", Map.of("route", "/ocsp", "status", "200")));
       double finalizeSeconds = text.sum("habilis_http_requests_seconds_sum", Map.of("route", "/acme/order/:id/finalize"));
@@ -85,7 +92,7 @@ class MetricsEndpointTest {
       assertEquals(1, text.named("habilis_issuances_total").stream().filter(s -> s.value() > 0).count());
       assertEquals(1, text.sum("habilis_revocations_total", Map.of("reason", "superseded")));
       assertEquals(1, text.sum("habilis_refusals_total", Map.of("reason", "already_revoked")));
-      assertEquals(2, text.sum("habilis_refusals_total", Map.of("reason", "not_found")), "the order and the /nowhere path");
+      assertEquals(3, text.sum("habilis_refusals_total", Map.of("reason", "not_found")), "the order, /nowhere and /pot");
       assertEquals(1, text.sum("habilis_ocsp_cache_total", Map.of("result", "miss")));
       assertEquals(1, text.sum("habilis_ocsp_cache_total", Map.of("result", "hit")));
       // Signed on the miss, and again when the revocation replaced the cached response.
