@@ -4,6 +4,8 @@ import fr.habilis.ca.config.Setting;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -14,6 +16,7 @@ import sun.misc.Signal;
  * JVM's own exit code. The drain runs once, whichever asks first.
  */
 final class GracefulStop {
+  private static final Logger LOG = LoggerFactory.getLogger(GracefulStop.class);
   /** After the grace period: the audit checkpoint and the pool's close, both short. */
   private static final Duration AFTER_GRACE = Duration.ofSeconds(20);
 
@@ -49,11 +52,10 @@ final class GracefulStop {
       if (unanswered == 0) {
         code = 0;
       } else {
-        System.err.println("habilis: warning: shutdown grace period (" + Setting.SHUTDOWN_GRACE.key() + ") over: "
-            + unanswered + " request(s) cut");
+        LOG.warn("shutdown grace period ({}) over: {} request(s) cut", Setting.SHUTDOWN_GRACE.key(), unanswered);
       }
     } catch (Exception e) {
-      System.err.println("habilis: warning: shutdown incomplete: " + HabilisServer.rootMessage(e));
+      LOG.warn("shutdown incomplete: {}", HabilisServer.rootMessage(e));
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -12,6 +12,8 @@ import fr.habilis.ca.config.ProductionGuards;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.health.HealthApi;
+import fr.habilis.ca.metrics.Metrics;
+import fr.habilis.ca.metrics.MetricsApi;
 import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
@@ -39,6 +41,7 @@ import fr.habilis.ca.web.HttpProblems;
 import fr.habilis.ca.web.InFlight;
 import fr.habilis.ca.web.ProblemHandler;
 import fr.habilis.ca.web.RequestIds;
+import fr.habilis.ca.web.RequestObserver;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -101,11 +104,16 @@ public final class HabilisServer {
     Router httpsRouter = Router.router(vertx);
     RequestIds.install(httpRouter);
     RequestIds.install(httpsRouter);
+    Metrics metrics = initial.getBoolean(Setting.METRICS_ENABLED) ? Metrics.enabled() : Metrics.disabled();
+    RequestObserver observer = new RequestObserver(metrics, initial.getBoolean(Setting.ACCESS_LOG));
+    observer.install(httpRouter);
+    observer.install(httpsRouter);
     InFlight inFlight = new InFlight();
     inFlight.install(httpRouter);
     inFlight.install(httpsRouter);
     HealthApi health = new HealthApi();
     health.mount(httpRouter); // live from the first accepted connection; ready once serving
+    if (metrics.isEnabled()) new MetricsApi(metrics, initial.get(Setting.METRICS_TOKEN)).mount(httpRouter);
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
     Clock clock = Clock.systemUTC();
 
@@ -123,8 +131,9 @@ public final class HabilisServer {
                     Endpoints endpoints = new Endpoints(httpsBase, p.httpOnly().httpBase());
                     HabilisConfig config = p.config().with(Setting.HTTPS_PORT, Integer.toString(https.port()))
                         .with(Setting.HTTP_PORT, Integer.toString(http.port()));
+                    metrics.bindPool(p.db().dataSource());
                     ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), p.caSecret(), new AuditLog(clock),
-                        signers, clock);
+                        signers, clock, metrics);
                     p.publisher().mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
                     AcmeApi acme = mountApis(ctx, httpRouter, httpsRouter, p, health);
@@ -151,6 +160,7 @@ public final class HabilisServer {
             .recover(err -> http.close(vertx).transform(x -> Future.failedFuture(err))))
         .recover(err -> {
           signers.close();
+          metrics.close();
           if (freshDataDir) deleteQuietly(dataDir);
           return Future.failedFuture(err instanceof ConfigException ? err : translate(err, initial));
         });
@@ -249,6 +259,7 @@ public final class HabilisServer {
         .put("httpUrl", e.httpBase())
         .put("ocspUrl", e.ocspUrl())
         .put("healthUrl", e.healthUrl())
+        .put("metricsUrl", context.metrics().isEnabled() ? e.metricsUrl() : null)
         .put("httpsPort", https.port())
         .put("httpPort", http.port())
         .put("trustPem", trustPem.toString())
@@ -325,6 +336,7 @@ public final class HabilisServer {
           return null;
         }, false))
         .eventually(() -> context.signers().close())
+        .andThen(x -> context.metrics().close())
         .map(x -> unanswered[0]);
   }
 

@@ -6,6 +6,7 @@ import fr.habilis.ca.config.ConfigException;
 import fr.habilis.ca.config.ConfigLoader;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.logging.Logging;
 import fr.habilis.ca.store.Database;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ public final class Main implements Callable<Integer> {
   boolean demo;
 
   public static void main(String[] args) {
+    Logging.bridgeJul();
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable root = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -53,6 +55,7 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     for (String w : ConfigLoader.warnings(System.getenv())) System.err.println("habilis: warning: " + w);
     HabilisConfig config = ConfigLoader.load(configFile, System.getenv());
+    Logging.configure(config);
     if (demo && config.isProduction()) throw new ConfigException("--demo is only allowed in the test environment");
     Vertx vertx = Vertx.vertx();
     HabilisServer server;

@@ -147,6 +147,48 @@ class ServerJarIT {
   }
 
   /**
+   * Issue 17: with logFormat=json the jar writes one JSON object per line on stderr (Logback's
+   * JsonEncoder, shaded in), libraries and JUL included; each request has its access line with
+   * the route pattern; /metrics answers Prometheus text from the fat jar.
+   */
+  @Test
+  void jsonLogFormatWritesOneObjectPerLineWithAnAccessLinePerRequest() throws Exception {
+    Path stderrFile = work.resolve("json.stderr");
+    ProcessBuilder pb = new ProcessBuilder(command()).directory(work.toFile()).redirectError(stderrFile.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("HABILIS_"));
+    pb.environment().putAll(Map.of("HABILIS_HTTP_PORT", "0", "HABILIS_HTTPS_PORT", "0", "HABILIS_CA_KEY_ALGORITHM", "EC-P384",
+        "HABILIS_LOG_FORMAT", "json"));
+    Process p = pb.start();
+    try {
+      awaitReady(p);
+      JsonObject endpoints = new JsonObject(Files.readString(work.resolve("habilis-data/endpoints.json")));
+      HttpClient http = HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
+          .build();
+      HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoints.getString("metricsUrl")))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("habilis_jvm_memory_used_bytes"), metrics.body());
+      assertEquals(200, http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoints.getString("directoryUrl")))
+          .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+    } finally {
+      p.destroy(); // SIGTERM: the drain logs too
+      p.waitFor(60, TimeUnit.SECONDS);
+    }
+    List<String> lines = Files.readAllLines(stderrFile).stream().filter(l -> !l.isBlank()).toList();
+    List<JsonObject> events = new ArrayList<>();
+    for (String line : lines) {
+      JsonObject e = new JsonObject(line); // fails on any line that is not one JSON object
+      assertTrue(e.containsKey("level") && e.containsKey("loggerName") && e.containsKey("formattedMessage"), line);
+      events.add(e);
+    }
+    assertTrue(events.stream().anyMatch(e -> e.getString("loggerName").startsWith("fr.habilis")), lines.toString());
+    List<JsonObject> access = events.stream().filter(e -> "habilis.access".equals(e.getString("loggerName"))).toList();
+    assertTrue(access.stream().anyMatch(e -> e.getString("formattedMessage").startsWith("GET /metrics 200 ")
+        && e.encode().contains("\"route\":\"/metrics\"")), access.toString());
+    assertTrue(access.stream().anyMatch(e -> e.getString("formattedMessage").startsWith("GET /acme/directory 200 ")), access.toString());
+  }
+
+  /**
    * Issue 15 item 8 with a real kill -9: finalize committed the order's move to processing (the
    * test switch stops it there), the process is killed (SIGKILL), and the jar started again on the
    * same data directory and ports signs the order with its reserved serial: the client's polling

@@ -14,6 +14,7 @@ import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.SqlWork;
 import fr.habilis.ca.web.MethodNotAllowed;
 import fr.habilis.ca.web.ProblemHandler;
+import fr.habilis.ca.web.RequestObserver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpMethod;
@@ -237,6 +238,7 @@ public final class AcmeApi {
       }
       long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
       if (jws.kid != null && accountId < 0) throw DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid);
+      if (accountId >= 0) RequestObserver.account(rc, accountId);
       // The signature is checked off the event loop: with the account's stored key (a read-only
       // transaction) or with the request's own key.
       Future<AcmeStore.Account> verified = jws.kid != null

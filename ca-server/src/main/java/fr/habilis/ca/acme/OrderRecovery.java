@@ -11,8 +11,8 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finishes the orders that a dead process left in {@code processing}: finalize had committed the
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * drawn again: a reservation that is not signed stays consumed.
  */
 public final class OrderRecovery {
-  private static final Logger LOG = Logger.getLogger(OrderRecovery.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(OrderRecovery.class);
   private static final int BATCH = 50;
   private final ServerContext ctx;
   private final AcmeStore store;
@@ -77,7 +77,7 @@ public final class OrderRecovery {
             LOG.info("orders left processing by a stopped process: " + o.completed() + " completed, " + o.failed() + " failed");
           }
         })
-        .onFailure(e -> LOG.log(Level.WARNING, "recovery of orders left processing failed; retried at the next pass", e))
+        .onFailure(e -> LOG.warn("recovery of orders left processing failed; retried at the next pass", e))
         .onComplete(done);
     return running;
   }
@@ -104,7 +104,7 @@ public final class OrderRecovery {
       if (decided == null) return Future.succeededFuture(null);
       if (decided instanceof Finalizer.Failed failed) return Future.succeededFuture(new FinalizeOutcome.Invalid(failed.error()));
       return finalizer.completeResumed(orderId, (Finalizer.Sign) decided).recover(err -> {
-        LOG.log(Level.WARNING, "recovery of order " + orderId + " failed", err);
+        LOG.warn("recovery of order " + orderId + " failed", err);
         return Future.succeededFuture(new FinalizeOutcome.Invalid(Finalizer.unfinished("signing failed")));
       });
     });

@@ -5,8 +5,8 @@ import fr.habilis.ca.config.Setting;
 import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a signed {@link AuditCheckpoint} of the chain's head to the data directory and the log:
@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * appended after it is protected by the hash chain alone until the next one.
  */
 public final class AuditCheckpoints {
-  private static final Logger LOG = Logger.getLogger(AuditCheckpoints.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(AuditCheckpoints.class);
   private final ServerContext ctx;
   private final AuditCheckpoint.Signer signer;
   private final Path file;
@@ -45,7 +45,7 @@ public final class AuditCheckpoints {
       cp.write(file);
       LOG.info(cp.logLine());
       return cp;
-    }).onFailure(e -> LOG.log(Level.WARNING, "writing the audit checkpoint " + file + " failed; the next one tries again", e));
+    }).onFailure(e -> LOG.warn("writing the audit checkpoint " + file + " failed; the next one tries again", e));
   }
 
   /** Stops the period and writes the shutdown checkpoint. */

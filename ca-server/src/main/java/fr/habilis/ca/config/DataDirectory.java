@@ -9,7 +9,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.stream.Stream;
 
 /**
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
  * test environment. On a file system without POSIX permissions nothing is checked.
  */
 public final class DataDirectory {
-  private static final Logger LOG = Logger.getLogger(DataDirectory.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(DataDirectory.class);
   private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -43,9 +44,7 @@ public final class DataDirectory {
       throw new ConfigException("the data directory " + dir + " is readable by other users (" + what
           + "): run chmod -R go-rwx " + dir);
     }
-    LOG.warning("the data directory " + dir + " was readable by other users (" + what + "); made owner-only");
-    System.err.println("habilis: warning: the data directory " + dir + " was readable by other users (" + what
-        + "); made owner-only");
+    LOG.warn("the data directory {} was readable by other users ({}); made owner-only", dir, what);
     tighten(dir);
   }
 

@@ -37,6 +37,11 @@ public record Endpoints(String httpsBase, String httpBase) {
     return httpBase + "/health/ready";
   }
 
+  /** Prometheus text (metrics/MetricsApi), when metricsEnabled. */
+  public String metricsUrl() {
+    return httpBase + "/metrics";
+  }
+
   /** DER certificate of a CA, used as AIA caIssuers. */
   public String caIssuersUrl(String caId) {
     return httpBase + "/certs/" + caId + ".der";

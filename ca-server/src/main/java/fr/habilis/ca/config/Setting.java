@@ -26,6 +26,16 @@ public enum Setting {
   MAX_CONNECTIONS_PER_IP("maxConnectionsPerIp", "256", Kind.POSITIVE_INT),
   /** On SIGTERM, how long requests already received get to be answered before their connections are cut. */
   SHUTDOWN_GRACE("shutdownGrace", "PT10S", Kind.DURATION),
+  // --- metrics (GET /metrics on the HTTP listener, Prometheus text) and logs
+  METRICS_ENABLED("metricsEnabled", "true", Kind.BOOLEAN),
+  /** When set, /metrics answers only {@code Authorization: Bearer <token>} (the HTTP listener is public). */
+  METRICS_TOKEN("metricsToken", null, Kind.STRING),
+  /** {@code text}: one readable line per event; {@code json}: one JSON object per line (logging/Logging). */
+  LOG_FORMAT("logFormat", "text", Kind.ENUM, "text", "json"),
+  /** Level of Habilis's own loggers; libraries log at WARN and above whatever this is. */
+  LOG_LEVEL("logLevel", "info", Kind.ENUM, "error", "warn", "info", "debug", "trace"),
+  /** One line per request on the logger habilis.access (method, route pattern, status, latency, request id, account). */
+  ACCESS_LOG("accessLog", "true", Kind.BOOLEAN),
   // --- storage
   DB_URL("dbUrl", null, Kind.STRING),
   DB_USER("dbUser", null, Kind.STRING),

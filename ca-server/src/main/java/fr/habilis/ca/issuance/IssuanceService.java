@@ -132,7 +132,8 @@ public final class IssuanceService {
 
   /** Step 2 for a request prepared in a committed transaction. */
   public <T> Future<Issued<T>> issue(Prepared prepared, WithCertificate<T> alsoInStoringTransaction) {
-    return ctx.signers().executeBlocking(() -> signAndStore(prepared, alsoInStoringTransaction), false);
+    return ctx.signers().executeBlocking(() -> signAndStore(prepared, alsoInStoringTransaction), false)
+        .onSuccess(issued -> ctx.metrics().issued(prepared.profile().name().name()));
   }
 
   private static X500Name subject(Profile profile, IssuanceRequest request) {

@@ -13,8 +13,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends the outbox. Every {@code noticeScanEvery} one tick, never two at once on an instance:
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * is finished and marked, the rest of the claim is given back.
  */
 public final class Notifier {
-  private static final Logger LOG = Logger.getLogger(Notifier.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
   private final ServerContext ctx;
   private final Notices notices;
   private final Outbox outbox = new Outbox();
@@ -68,12 +68,12 @@ public final class Notifier {
     Instant now = ctx.clock().instant();
     ctx.db().tx(c -> scan.run(c, instance, now, every.dividedBy(2)))
         .recover(e -> {
-          LOG.log(Level.WARNING, "expiry notice scan failed; next tick tries again", e);
+          LOG.warn("expiry notice scan failed; next tick tries again", e);
           return Future.succeededFuture(0);
         })
         .compose(x -> smtp == null || closing ? Future.succeededFuture() : sendBatch())
         .onComplete(x -> {
-          if (x.failed()) LOG.log(Level.WARNING, "sending notices failed; next tick tries again", x.cause());
+          if (x.failed()) LOG.warn("sending notices failed; next tick tries again", x.cause());
           done.complete();
         });
   }
@@ -151,7 +151,7 @@ public final class Notifier {
         .compose(x -> ctx.db().tx(c -> outbox.release(c, instance)))
         .<Void>mapEmpty()
         .recover(x -> {
-          LOG.log(Level.WARNING, "giving back claimed notices failed; their claim expires after the lease", x);
+          LOG.warn("giving back claimed notices failed; their claim expires after the lease", x);
           return Future.succeededFuture();
         })
         .eventually(() -> mail == null ? Future.succeededFuture() : mail.close());

@@ -100,6 +100,7 @@ public final class CrlService {
     Issuer issuer = issuers.get(caId);
     Instant thisUpdate = ctx.clock().instant();
     Instant nextUpdate = thisUpdate.plus(ctx.config().getDuration(Setting.CRL_VALIDITY));
+    long start = System.nanoTime();
     return ctx.db().tx(c -> {
           long number = nextNumber(c, caId, thisUpdate);
           CrlWriter writer = new CrlWriter();
@@ -111,7 +112,10 @@ public final class CrlService {
           String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 12) + "\"";
           return new Published(der, r.number(), thisUpdate, nextUpdate, etag);
         }, false))
-        .onSuccess(p -> current.put(caId, p));
+        .onSuccess(p -> {
+          current.put(caId, p);
+          ctx.metrics().crlGenerated(caId, System.nanoTime() - start, p.der().length);
+        });
   }
 
   /** Revoked, unexpired certificates of the CA, streamed into the writer (a million rows are fine). */

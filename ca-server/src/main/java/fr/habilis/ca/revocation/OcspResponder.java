@@ -164,10 +164,12 @@ public final class OcspResponder {
       String key = certKey(ca, ids.get(0));
       Cached hit = byCertificate.get(key);
       if (hit != null && hit.nextUpdate().isAfter(ctx.clock().instant().plusSeconds(60))) {
+        ctx.metrics().ocspCache(true);
         remember(request, key);
         return Future.succeededFuture(new Answer(hit.der(), hit));
       }
     }
+    if (cacheable) ctx.metrics().ocspCache(false);
     long epoch = revocations.get();
     // Status read and signature in one worker task: the status is read at the moment of signing
     // (a nonce asks for freshness: never from this instance's cache, which another instance's
@@ -253,7 +255,10 @@ public final class OcspResponder {
 
   private byte[] sign(String caId, List<CertificateID> ids, List<Status> statuses, Extension nonce, Instant now) throws Exception {
     OcspSigner signer = signers.get(caId);
-    return signer.sign(ids, statuses, nonce, now, signer.capped(now.plus(validity)));
+    long start = System.nanoTime();
+    byte[] der = signer.sign(ids, statuses, nonce, now, signer.capped(now.plus(validity)));
+    ctx.metrics().ocspSigned(System.nanoTime() - start);
+    return der;
   }
 
   /**

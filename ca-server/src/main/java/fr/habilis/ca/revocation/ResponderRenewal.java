@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Renews each issuing CA's delegated OCSP responder certificate before it expires, with a new
@@ -37,7 +37,7 @@ import java.util.logging.Logger;
  * material close to expiry, is logged as SEVERE at every check.
  */
 public final class ResponderRenewal {
-  private static final Logger LOG = Logger.getLogger(ResponderRenewal.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ResponderRenewal.class);
   private final ServerContext ctx;
   private final OcspResponder responder;
   private final ResponderStore store;
@@ -86,7 +86,7 @@ public final class ResponderRenewal {
           try {
             outcome = store.renew(ca, stored -> !now.isBefore(renewAt(stored)), this::newResponder);
           } catch (IOException e) {
-            LOG.log(Level.SEVERE, "cannot write the renewed OCSP responder of CA " + ca.id() + " into the CA keystore:"
+            LOG.error("cannot write the renewed OCSP responder of CA " + ca.id() + " into the CA keystore:"
                 + " serving it from memory; a restart will renew it again", e);
             outcome = new ResponderStore.Outcome(newResponder(ca), true);
           }
@@ -95,7 +95,7 @@ public final class ResponderRenewal {
           current.put(ca.id(), renewed);
           publish(renewed);
           if (!outcome.renewedHere()) {
-            LOG.info(() -> "OCSP responder of CA " + ca.id() + " renewed by another instance, now served, valid until "
+            LOG.atInfo().log(() -> "OCSP responder of CA " + ca.id() + " renewed by another instance, now served, valid until "
                 + renewed.ocspCertificate().getNotAfter().toInstant());
             continue;
           }
@@ -106,10 +106,10 @@ public final class ResponderRenewal {
                 .put("previousNotAfter", ca.ocspCertificate().getNotAfter().toInstant().toString()).encode());
             return null;
           });
-          LOG.info(() -> "OCSP responder of CA " + ca.id() + " renewed (new key), valid until "
+          LOG.atInfo().log(() -> "OCSP responder of CA " + ca.id() + " renewed (new key), valid until "
               + renewed.ocspCertificate().getNotAfter().toInstant());
         } catch (Exception e) {
-          LOG.log(Level.SEVERE, "cannot renew the OCSP responder of CA " + ca.id() + ", which expires "
+          LOG.error("cannot renew the OCSP responder of CA " + ca.id() + ", which expires "
               + ca.ocspCertificate().getNotAfter().toInstant() + ": OCSP answers will fail after that", e);
         }
       }
@@ -127,7 +127,7 @@ public final class ResponderRenewal {
     try {
       publisher.responderRenewed(renewed);
     } catch (IOException | RuntimeException e) {
-      LOG.log(Level.WARNING, "cannot write the renewed OCSP responder certificate of CA " + renewed.id()
+      LOG.warn("cannot write the renewed OCSP responder certificate of CA " + renewed.id()
           + " into the data directory", e);
     }
   }
@@ -138,13 +138,13 @@ public final class ResponderRenewal {
     for (IssuingCa ca : current.values()) {
       for (X509Certificate cert : new X509Certificate[] {ca.certificate(), ca.ocspCertificate()}) {
         if (cert.getNotAfter().toInstant().isBefore(soon)) {
-          LOG.severe(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: " + cert.getSubjectX500Principal().getName()
+          LOG.atError().log(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: " + cert.getSubjectX500Principal().getName()
               + " expires " + cert.getNotAfter().toInstant());
         }
       }
     }
     if (ctx.ca().root().getNotAfter().toInstant().isBefore(soon)) {
-      LOG.severe(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: root " + ctx.ca().root().getNotAfter().toInstant());
+      LOG.atError().log(() -> "PRODUCTION CA MATERIAL CLOSE TO EXPIRY: root " + ctx.ca().root().getNotAfter().toInstant());
     }
   }
 

@@ -19,8 +19,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * {@code GET /crl/{ca}.crl} and the OCSP responder at {@code POST /ocsp} and {@code GET /ocsp/{request}}.
  */
 public final class RevocationApi {
-  private static final Logger LOG = Logger.getLogger(RevocationApi.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RevocationApi.class);
   private static final CharSequence OCSP_TYPE = HttpHeaders.createOptimized("application/ocsp-response");
   private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
   private static final Pattern CRL_FILE = Pattern.compile("([a-z]+)\\.crl");
@@ -97,6 +97,7 @@ public final class RevocationApi {
   private void answer(RoutingContext rc, byte[] request) {
     OcspResponder.Cached hit = ocsp.cachedFor(ByteBuffer.wrap(request));
     if (hit != null && hit.nextUpdate().toEpochMilli() - ctx.clock().millis() > 60_000) {
+      ctx.metrics().ocspCache(true);
       send(rc, new OcspResponder.Answer(hit.der(), hit));
       return;
     }
@@ -114,7 +115,7 @@ public final class RevocationApi {
     } else if (failure instanceof DomainError e) {
       send(rc, OcspResponder.refused(e.kind()));
     } else {
-      LOG.log(Level.SEVERE, "request " + RequestIds.of(rc) + ": unexpected failure on " + rc.request().method() + " /ocsp", failure);
+      LOG.error("request " + RequestIds.of(rc) + ": unexpected failure on " + rc.request().method() + " /ocsp", failure);
       send(rc, OcspResponder.refused(ErrorKind.INTERNAL));
     }
   }

@@ -18,8 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Revokes certificates: one transaction sets the status, date and reason, blocks the key on
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * replaced and a CRL regeneration is scheduled (coalesced with other revocations of the same CA).
  */
 public final class RevocationService {
-  private static final Logger LOG = Logger.getLogger(RevocationService.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RevocationService.class);
   private final ServerContext ctx;
   private final OcspResponder ocsp;
   private final CrlService crl;
@@ -63,7 +63,7 @@ public final class RevocationService {
       List<StoredCertificate> revoked = new ArrayList<>(List.of(certificates.findBySerial(c, serialHex).orElseThrow()));
       if (reason == RevocationReason.KEY_COMPROMISE) {
         for (StoredCertificate sameKey : certificates.validWithKey(c, cert.keyHash(), now)) {
-          if (markRevoked(c, sameKey, reason, actor, now)) revoked.add(sameKey);
+          if (markRevoked(c, sameKey, reason, actor, now)) revoked.add(asRevoked(sameKey, reason, now));
         }
       }
       return revoked;
@@ -84,7 +84,7 @@ public final class RevocationService {
     List<StoredCertificate> revoked = new ArrayList<>();
     for (String serial : serials) {
       StoredCertificate cert = certificates.findBySerial(c, serial).orElseThrow();
-      if (markRevoked(c, cert, reason, actor, now)) revoked.add(cert);
+      if (markRevoked(c, cert, reason, actor, now)) revoked.add(asRevoked(cert, reason, now));
     }
     return revoked;
   }
@@ -97,20 +97,33 @@ public final class RevocationService {
   public Optional<StoredCertificate> revokeInTransaction(Connection c, String serialHex, RevocationReason reason,
       String actor) throws SQLException {
     Optional<StoredCertificate> cert = certificates.findBySerial(c, serialHex);
-    if (cert.isEmpty() || !markRevoked(c, cert.get(), reason, actor, ctx.clock().instant())) return Optional.empty();
-    return cert;
+    Instant now = ctx.clock().instant();
+    if (cert.isEmpty() || !markRevoked(c, cert.get(), reason, actor, now)) return Optional.empty();
+    return Optional.of(asRevoked(cert.get(), reason, now));
   }
 
   /** After the revoking transaction committed: OCSP answers the new status at once, the CRL follows shortly. */
   public Future<Void> published(List<StoredCertificate> revoked) {
+    // Counted here, once committed: a revoking transaction that rolled back revoked nothing.
+    for (StoredCertificate cert : revoked) {
+      ctx.metrics().revoked(cert.revocationReason() == null ? "unspecified"
+          : RevocationReason.ofCode(cert.revocationReason()).map(RevocationReason::rfcName).orElse("unspecified"));
+    }
     revoked.stream().map(StoredCertificate::caId).distinct().forEach(crl::schedule);
     return Future.all(revoked.stream().map(cert -> ocsp.refresh(cert.caId(), cert.serialHex())).toList())
         .<Void>mapEmpty().recover(e -> {
           // Committed already: the stale cached responses are dropped, so OCSP re-reads the database.
-          LOG.log(Level.WARNING, "re-signing OCSP responses after a revocation failed", e);
+          LOG.warn("re-signing OCSP responses after a revocation failed", e);
           revoked.forEach(cert -> ocsp.forget(cert.caId(), cert.serialHex()));
           return Future.succeededFuture();
         });
+  }
+
+  /** The row as {@link #markRevoked} left it (what {@link #published} counts by reason). */
+  private static StoredCertificate asRevoked(StoredCertificate c, RevocationReason reason, Instant now) {
+    return new StoredCertificate(c.serialHex(), c.caId(), c.profile(), c.subjectDn(), c.commonName(), c.structureId(),
+        c.adminCard(), c.accountId(), c.orderId(), c.keyHash(), c.notBefore(), c.notAfter(), c.der(), "revoked", now,
+        reason.code(), c.replaces(), c.replacedBy());
   }
 
   private boolean markRevoked(Connection c, StoredCertificate cert, RevocationReason reason, String actor, Instant now)

@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * EAB credentials: minted by the RA, consumed once by ACME newAccount. The HMAC key is stored
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * erased when the credential is consumed.
  */
 public final class EabRepository {
-  private static final Logger LOG = Logger.getLogger(EabRepository.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(EabRepository.class);
   private static final SecureRandom RANDOM = new SecureRandom();
   private final EabKeySealer sealer;
 

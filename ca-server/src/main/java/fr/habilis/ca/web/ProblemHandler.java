@@ -6,8 +6,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Router failure handler of one front end: a {@link DomainError} is rendered through the front
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * stack trace. {@code decorate} lets the ACME front end add Replay-Nonce and Link headers.
  */
 public final class ProblemHandler implements Handler<RoutingContext> {
-  private static final Logger LOG = Logger.getLogger(ProblemHandler.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemHandler.class);
   private final Function<DomainError, Problem> mapping;
   private final Handler<RoutingContext> decorate;
 
@@ -40,11 +40,11 @@ public final class ProblemHandler implements Handler<RoutingContext> {
     if (clientWentAway(ctx)) {
       // An upload the client aborted (connection reset or closed mid-body): nothing to answer,
       // nothing to fix on this side; a debug event, not a SEVERE stack trace.
-      LOG.log(Level.FINE, () -> "request " + id + ": client went away during " + ctx.request().method() + " "
+      LOG.atDebug().log(() -> "request " + id + ": client went away during " + ctx.request().method() + " "
           + ctx.request().path() + ": " + failure);
       return;
     }
-    LOG.log(Level.SEVERE, "request " + id + ": unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), failure);
+    LOG.error("request " + id + ": unexpected failure on " + ctx.request().method() + " " + ctx.request().path(), failure);
     send(ctx, DomainError.internal("internal error (request id " + id + "); nothing was changed"));
   }
 
@@ -89,6 +89,7 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   /** Answers {@code error} through this front end's mapping (also for handlers that answer a refusal themselves). */
   public void send(RoutingContext ctx, DomainError error) {
     Problem problem = mapping.apply(error);
+    RequestObserver.refused(ctx, error.kind());
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       response.reset();

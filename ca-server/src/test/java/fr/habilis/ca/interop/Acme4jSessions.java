@@ -12,7 +12,7 @@ import org.shredzone.acme4j.connector.NetworkSettings;
 import org.shredzone.acme4j.provider.GenericAcmeProvider;
 
 /** acme4j (4.0, unmodified) sessions on a test server, trusting its root, for the interop tests. */
-final class Acme4jSessions {
+public final class Acme4jSessions {
   private Acme4jSessions() {}
 
   /** acme4j's generic provider with an HTTP client that trusts the test hierarchy's root. */
@@ -34,11 +34,11 @@ final class Acme4jSessions {
     }
   }
 
-  static Session session(TestServer server) {
+  public static Session session(TestServer server) {
     return new Session(URI.create(server.endpoints().directoryUrl()), new TrustingProvider(server));
   }
 
-  static KeyPair ecKey() throws Exception {
+  public static KeyPair ecKey() throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     return g.generateKeyPair();

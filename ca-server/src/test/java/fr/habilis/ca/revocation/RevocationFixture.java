@@ -27,30 +27,30 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Issues real certificates through ACME and talks to the RA and the revocation endpoints. */
-final class RevocationFixture {
+public final class RevocationFixture {
   /** An issued certificate with its key and the issuing CA certificate (from the served chain). */
-  record Issued(X509Certificate certificate, X509Certificate issuer, KeyPair key) {
-    String serialHex() {
+  public record Issued(X509Certificate certificate, X509Certificate issuer, KeyPair key) {
+    public String serialHex() {
       return SerialNumbers.toHex(certificate.getSerialNumber());
     }
   }
 
-  final TestServer server;
-  final RaFixture ra;
+  public final TestServer server;
+  public final RaFixture ra;
 
-  RevocationFixture(TestServer server) {
+  public RevocationFixture(TestServer server) {
     this.server = server;
     this.ra = RaFixture.of(server);
   }
 
   /** A registered ACME account bound to the credential. */
-  RawAcmeClient account(RaFixture.Credential credential) throws Exception {
+  public RawAcmeClient account(RaFixture.Credential credential) throws Exception {
     RawAcmeClient c = new RawAcmeClient(server.httpClient(), server.endpoints().directoryUrl());
     RawAcmeClient.expect(c.register(credential), 201, "newAccount");
     return c;
   }
 
-  Issued issue(RawAcmeClient client, String name) throws Exception {
+  public Issued issue(RawAcmeClient client, String name) throws Exception {
     return issue(client, name, ecKey());
   }
 
@@ -81,7 +81,7 @@ final class RevocationFixture {
         .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
   }
 
-  HttpResponse<String> raPost(String path, JsonObject body) throws Exception {
+  public HttpResponse<String> raPost(String path, JsonObject body) throws Exception {
     return server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
         .header("Authorization", "Bearer " + server.raToken()).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
@@ -92,12 +92,12 @@ final class RevocationFixture {
         .header("Authorization", "Bearer " + server.raToken()).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<byte[]> httpGet(String url) throws Exception {
+  public HttpResponse<byte[]> httpGet(String url) throws Exception {
     return server.httpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  HttpResponse<byte[]> ocspPost(byte[] request) throws Exception {
+  public HttpResponse<byte[]> ocspPost(byte[] request) throws Exception {
     return server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().ocspUrl()))
         .header("Content-Type", "application/ocsp-request").POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(),
         HttpResponse.BodyHandlers.ofByteArray());

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import fr.habilis.ca.TestServer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import ch.qos.logback.classic.Level;
+import fr.habilis.ca.logging.LogCapture;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
@@ -19,23 +16,7 @@ import org.junit.jupiter.api.Test;
 class AbortedUploadTest {
   @Test
   void anAbortedUploadLeavesNoSevereLogLine() throws Exception {
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Logger logger = Logger.getLogger(ProblemHandler.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        records.add(r);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Level before = logger.getLevel();
-    logger.addHandler(capture);
-    logger.setLevel(Level.ALL);
+    LogCapture log = LogCapture.of(ProblemHandler.class, Level.DEBUG);
     try (TestServer server = TestServer.start()) {
       int port = URI.create(server.endpoints().directoryUrl()).getPort();
       for (String path : List.of("/acme/new-order", "/ra/v1/structures")) {
@@ -49,12 +30,10 @@ class AbortedUploadTest {
       }
       Thread.sleep(1500);
     } finally {
-      logger.removeHandler(capture);
-      logger.setLevel(before);
+      log.close();
     }
-    assertEquals(List.of(), records.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
-        .map(r -> r.getLevel() + " " + r.getMessage()).toList());
-    assertTrue(records.stream().anyMatch(r -> r.getLevel() == Level.FINE && r.getMessage().contains("client went away")),
+    assertEquals(List.of(), log.atLeast(Level.WARN).stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList());
+    assertTrue(log.events().stream().anyMatch(e -> e.getLevel() == Level.DEBUG && e.getFormattedMessage().contains("client went away")),
         "recorded as a debug event");
   }
 }

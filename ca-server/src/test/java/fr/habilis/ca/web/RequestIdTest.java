@@ -1,5 +1,8 @@
 package fr.habilis.ca.web;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import fr.habilis.ca.logging.LogCapture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,10 +19,6 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,21 +80,7 @@ class RequestIdTest {
     }).failureHandler(new ProblemHandler(HttpProblems::toProblem, null));
     HttpServer http = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    List<LogRecord> severe = new CopyOnWriteArrayList<>();
-    Logger log = Logger.getLogger(ProblemHandler.class.getName());
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord r) {
-        if (r.getLevel().intValue() >= Level.WARNING.intValue()) severe.add(r);
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    log.addHandler(capture);
+    LogCapture log = LogCapture.of(ProblemHandler.class, Level.INFO);
     try {
       HttpResponse<String> r = get(HttpClient.newHttpClient(), "http://127.0.0.1:" + http.actualPort() + "/boom", "case-500");
       assertEquals(500, r.statusCode());
@@ -104,11 +89,12 @@ class RequestIdTest {
       JsonObject body = new JsonObject(r.body());
       assertTrue(body.getString("detail").contains("case-500"), body.encode());
       assertTrue(!body.encode().contains("a bug") && !body.encode().contains("IllegalState"), "no internals: " + body.encode());
+      List<ILoggingEvent> severe = log.atLeast(Level.WARN);
       assertEquals(1, severe.size(), "logged once");
-      assertTrue(severe.get(0).getMessage().contains("case-500"), severe.get(0).getMessage());
-      assertEquals("a bug", severe.get(0).getThrown().getMessage());
+      assertTrue(severe.get(0).getFormattedMessage().contains("case-500"), severe.get(0).getFormattedMessage());
+      assertEquals("a bug", severe.get(0).getThrowableProxy().getMessage());
     } finally {
-      log.removeHandler(capture);
+      log.close();
       http.close();
     }
   }
