@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -149,19 +150,26 @@ public final class CrlService {
     }
   }
 
-  /** The next CRL number: the row lock of the UPDATE serialises instances. */
+  /**
+   * The next CRL number: the row lock of the UPDATE serialises instances until commit, so numbers
+   * follow commit order (RFC 5280 §5.2.3: monotonically increasing). For a CA's first CRL two
+   * instances can both find no row: the loser of the insert race (duplicate key) rolls back to a
+   * savepoint — PostgreSQL aborts the whole transaction on an error otherwise — and increments the
+   * winner's row instead of failing its generation.
+   */
   static long nextNumber(Connection c, String caId, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "UPDATE crl_state SET crl_number = crl_number + 1, this_update = ? WHERE ca_id = ?")) {
-      ps.setObject(1, utc(now));
-      ps.setString(2, caId);
-      if (ps.executeUpdate() == 0) {
-        try (PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO crl_state (ca_id, crl_number, this_update) VALUES (?, 1, ?)")) {
-          insert.setString(1, caId);
-          insert.setObject(2, utc(now));
-          insert.executeUpdate();
-        }
+    if (increment(c, caId, now) == 0) {
+      Savepoint beforeInsert = c.setSavepoint();
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO crl_state (ca_id, crl_number, this_update) VALUES (?, 1, ?)")) {
+        insert.setString(1, caId);
+        insert.setObject(2, utc(now));
+        insert.executeUpdate();
+        c.releaseSavepoint(beforeInsert);
+      } catch (SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) throw e;
+        c.rollback(beforeInsert);
+        if (increment(c, caId, now) == 0) throw e;
       }
     }
     try (PreparedStatement ps = c.prepareStatement("SELECT crl_number FROM crl_state WHERE ca_id = ?")) {
@@ -170,6 +178,15 @@ public final class CrlService {
         rs.next();
         return rs.getLong(1);
       }
+    }
+  }
+
+  private static int increment(Connection c, String caId, Instant now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "UPDATE crl_state SET crl_number = crl_number + 1, this_update = ? WHERE ca_id = ?")) {
+      ps.setObject(1, utc(now));
+      ps.setString(2, caId);
+      return ps.executeUpdate();
     }
   }
 }
