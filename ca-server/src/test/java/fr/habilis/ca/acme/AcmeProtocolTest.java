@@ -293,6 +293,36 @@ class AcmeProtocolTest {
   }
 
   @Test
+  void concurrentFinalizesOfOrdersWithOneKeyCertifyItOnce() throws Exception {
+    RawAcmeClient c = account();
+    KeyPair key = ecKey();
+    List<String> names = List.of("k1.example.test", "k2.example.test", "k3.example.test", "k4.example.test");
+    List<String> urls = new ArrayList<>();
+    List<String> bodies = new ArrayList<>();
+    for (String name : names) {
+      HttpResponse<String> o = c.post(c.url("newOrder"), order(name), false);
+      assertEquals(201, o.statusCode(), o.body());
+      String finalizeUrl = new JsonObject(o.body()).getString("finalize");
+      urls.add(finalizeUrl);
+      bodies.add(c.sign(finalizeUrl, RawAcmeClient.csrPayload(csr(key, name)), false, c.freshNonce()));
+    }
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      calls.add(c.http.sendAsync(HttpRequest.newBuilder(URI.create(urls.get(i))).header("Content-Type", "application/jose+json")
+          .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    for (var f : calls) {
+      HttpResponse<String> r = f.get();
+      if (r.statusCode() == 200) ok++;
+      else problem(r, 400, "badCSR");
+    }
+    assertEquals(1, ok, "four orders with one key: one live certificate");
+    assertEquals(1, count("SELECT COUNT(*) FROM certificates WHERE common_name IN ('k1.example.test', 'k2.example.test',"
+        + " 'k3.example.test', 'k4.example.test')"));
+  }
+
+  @Test
   void finalizeRechecksTheHabilitation() throws Exception {
     RaFixture.Credential other = ra.habilitate("18751275100038", "0123456790", RaFixture.servSsl("revoked.test"));
     RawAcmeClient c = client();
