@@ -175,6 +175,18 @@ class AcmeProtocolTest {
   }
 
   @Test
+  void aReplayedPostAsGetIsBadNonceNotA500() throws Exception {
+    // A read spends its nonce too, in its read transaction: on PostgreSQL the replay's failed
+    // insert aborts that transaction, which must end as badNonce, not as a database error.
+    RawAcmeClient c = account();
+    HttpResponse<String> o = c.post(c.url("newOrder"), order("replay-get.example.test"), false);
+    String orderUrl = o.headers().firstValue("Location").orElseThrow();
+    String signed = c.sign(orderUrl, "", false, c.freshNonce());
+    assertEquals(200, c.send(orderUrl, signed, "application/jose+json").statusCode());
+    problem(c.send(orderUrl, signed, "application/jose+json"), 400, "badNonce");
+  }
+
+  @Test
   void theSignedUrlMustBeTheRequestUrl() throws Exception {
     RawAcmeClient c = account();
     problem(c.send(c.url("newOrder"), c.sign(c.accountUrl, order("www.example.test"), false, c.freshNonce()),
