@@ -2,6 +2,7 @@ package fr.habilis.ca;
 
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The real server for tests: 127.0.0.1, free ports, a fresh data directory, EC P-384 CA keys
- * (fast to generate; RSA is covered by the issuance tests). Close it to stop and delete it.
+ * (fast to generate; RSA is covered by the issuance tests), H2 in the data directory or, with
+ * {@code -Dhabilis.test.db=postgres}, a fresh PostgreSQL database. Close it to stop and delete it.
  */
 public final class TestServer implements AutoCloseable {
   private final Vertx vertx;
@@ -56,6 +58,9 @@ public final class TestServer implements AutoCloseable {
     all.put("bindAddress", "127.0.0.1");
     all.put("caKeyAlgorithm", "EC-P384");
     all.put("dbPoolSize", "4");
+    // -Dhabilis.test.db=postgres: a PostgreSQL database of the test cluster, one per data directory.
+    String dbUrl = TestDatabases.urlForDataDir(dir);
+    if (dbUrl != null) all.put("dbUrl", dbUrl);
     all.putAll(settings);
     Vertx vertx = Vertx.vertx();
     try {

@@ -124,7 +124,13 @@ public final class CrlService {
         (serial, revokedAt, reason) -> writer.add(SerialNumbers.fromHex(serial), revokedAt, reason));
   }
 
-  /** The next CRL number: the row lock of the UPDATE serialises instances. */
+  /**
+   * The next CRL number: the row lock of the UPDATE serialises instances until commit, so numbers
+   * follow commit order (RFC 5280 §5.2.3: monotonically increasing). For a CA's first CRL two
+   * instances can both find no row: the loser of the insert race (duplicate key) rolls back to a
+   * savepoint — PostgreSQL aborts the whole transaction on an error otherwise — and increments the
+   * winner's row instead of failing its generation.
+   */
   static long nextNumber(Connection c, String caId, Instant now) throws SQLException {
     return CrlRepository.nextNumber(c, caId, now);
   }

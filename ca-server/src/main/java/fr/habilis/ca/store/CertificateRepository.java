@@ -83,7 +83,9 @@ public final class CertificateRepository {
 
   private static final String SELECT = "SELECT serial, ca_id, profile, subject_dn, common_name, structure_id,"
       + " admin_card, account_id, order_id, key_hash, not_before, not_after, der, status, revoked_at, revocation_reason,"
-      + " replaces, (SELECT r.serial FROM certificates r WHERE r.replaces = certificates.serial) FROM certificates";
+      // Aliased: a second output column named "serial" makes PostgreSQL's ORDER BY serial ambiguous.
+      + " replaces, (SELECT r.serial FROM certificates r WHERE r.replaces = certificates.serial) AS replaced_by"
+      + " FROM certificates";
 
   public Optional<StoredCertificate> findBySerial(Connection c, String serialHex) throws SQLException {
     return Sql.first(c, SELECT + " WHERE serial = ?", CertificateRepository::row, serialHex);

@@ -4,6 +4,7 @@ import static fr.habilis.ca.store.Sql.instant;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 
@@ -46,9 +47,24 @@ public final class CrlRepository {
 
   /** The next CRL number: the row lock of the UPDATE serialises instances. */
   public static long nextNumber(Connection c, String caId, Instant now) throws SQLException {
-    if (Sql.update(c, "UPDATE crl_state SET crl_number = crl_number + 1, this_update = ? WHERE ca_id = ?", now, caId) == 0) {
-      Sql.update(c, "INSERT INTO crl_state (ca_id, crl_number, this_update) VALUES (?, 1, ?)", caId, now);
+    if (increment(c, caId, now) == 0) {
+      // A CA's first CRL: two instances can both find no row. The loser of the insert race rolls
+      // back to a savepoint (PostgreSQL aborts the whole transaction on an error otherwise) and
+      // increments the winner's row instead of failing its generation.
+      Savepoint beforeInsert = c.setSavepoint();
+      try {
+        Sql.update(c, "INSERT INTO crl_state (ca_id, crl_number, this_update) VALUES (?, 1, ?)", caId, now);
+        c.releaseSavepoint(beforeInsert);
+      } catch (SQLException e) {
+        if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) throw e;
+        c.rollback(beforeInsert);
+        if (increment(c, caId, now) == 0) throw e;
+      }
     }
     return Sql.one(c, "SELECT crl_number FROM crl_state WHERE ca_id = ?", rs -> rs.getLong(1), caId);
+  }
+
+  private static int increment(Connection c, String caId, Instant now) throws SQLException {
+    return Sql.update(c, "UPDATE crl_state SET crl_number = crl_number + 1, this_update = ? WHERE ca_id = ?", now, caId);
   }
 }

@@ -175,6 +175,18 @@ class AcmeProtocolTest {
   }
 
   @Test
+  void aReplayedPostAsGetIsBadNonceNotA500() throws Exception {
+    // A read spends its nonce too, in its read transaction: on PostgreSQL the replay's failed
+    // insert aborts that transaction, which must end as badNonce, not as a database error.
+    RawAcmeClient c = account();
+    HttpResponse<String> o = c.post(c.url("newOrder"), order("replay-get.example.test"), false);
+    String orderUrl = o.headers().firstValue("Location").orElseThrow();
+    String signed = c.sign(orderUrl, "", false, c.freshNonce());
+    assertEquals(200, c.send(orderUrl, signed, "application/jose+json").statusCode());
+    problem(c.send(orderUrl, signed, "application/jose+json"), 400, "badNonce");
+  }
+
+  @Test
   void theSignedUrlMustBeTheRequestUrl() throws Exception {
     RawAcmeClient c = account();
     problem(c.send(c.url("newOrder"), c.sign(c.accountUrl, order("www.example.test"), false, c.freshNonce()),
@@ -290,6 +302,36 @@ class AcmeProtocolTest {
     }
     assertEquals(1, ok);
     assertEquals(1, count("SELECT COUNT(*) FROM certificates WHERE order_id = " + orderId));
+  }
+
+  @Test
+  void concurrentFinalizesOfOrdersWithOneKeyCertifyItOnce() throws Exception {
+    RawAcmeClient c = account();
+    KeyPair key = ecKey();
+    List<String> names = List.of("k1.example.test", "k2.example.test", "k3.example.test", "k4.example.test");
+    List<String> urls = new ArrayList<>();
+    List<String> bodies = new ArrayList<>();
+    for (String name : names) {
+      HttpResponse<String> o = c.post(c.url("newOrder"), order(name), false);
+      assertEquals(201, o.statusCode(), o.body());
+      String finalizeUrl = new JsonObject(o.body()).getString("finalize");
+      urls.add(finalizeUrl);
+      bodies.add(c.sign(finalizeUrl, RawAcmeClient.csrPayload(csr(key, name)), false, c.freshNonce()));
+    }
+    List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      calls.add(c.http.sendAsync(HttpRequest.newBuilder(URI.create(urls.get(i))).header("Content-Type", "application/jose+json")
+          .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    for (var f : calls) {
+      HttpResponse<String> r = f.get();
+      if (r.statusCode() == 200) ok++;
+      else problem(r, 400, "badCSR");
+    }
+    assertEquals(1, ok, "four orders with one key: one live certificate");
+    assertEquals(1, count("SELECT COUNT(*) FROM certificates WHERE common_name IN ('k1.example.test', 'k2.example.test',"
+        + " 'k3.example.test', 'k4.example.test')"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import fr.habilis.ca.Main;
 import fr.habilis.ca.TestServer;
 import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.interop.RaFixture;
+import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.OffsetDateTime;
@@ -57,11 +57,13 @@ class AuditCheckpointTest {
   }
 
   private AuditCheck.Outcome check() throws Exception {
-    return AuditCheck.run(HabilisConfig.of(Map.of("dataDir", dir.toString())));
+    String dbUrl = TestDatabases.urlForDataDir(dir);
+    return AuditCheck.run(HabilisConfig.of(dbUrl == null ? Map.of("dataDir", dir.toString())
+        : Map.of("dataDir", dir.toString(), "dbUrl", dbUrl)));
   }
 
-  private Connection h2() throws Exception {
-    return DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("habilis"));
+  private Connection db() throws Exception {
+    return TestDatabases.connect(dir);
   }
 
   @Test
@@ -69,7 +71,7 @@ class AuditCheckpointTest {
     long entries = activityThenStop();
     Path file = dir.resolve(AuditCheckpoint.FILE);
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-    try (Connection c = h2()) {
+    try (Connection c = db()) {
       assertEquals(entries, AuditLog.head(c).entries(), "the shutdown checkpoint is the chain's head");
       assertTrue(entries >= 3, "the habilitation was audited");
     }
@@ -78,7 +80,9 @@ class AuditCheckpointTest {
 
     // verify-audit opens the CA's lock file, and may be the first to create it: owner-only too.
     Files.deleteIfExists(dir.resolve(".ca-init.lock"));
-    Path config = Files.writeString(tmp.resolve("habilis.yaml"), "dataDir: " + dir + "\n");
+    String dbUrl = TestDatabases.urlForDataDir(dir);
+    Path config = Files.writeString(tmp.resolve("habilis.yaml"), "dataDir: " + dir + "\n"
+        + (dbUrl == null ? "" : "dbUrl: \"" + dbUrl + "\"\n"));
     StringWriter err = new StringWriter();
     int exit = new CommandLine(new Main()).setErr(new PrintWriter(err)).execute("--config", config.toString(), "verify-audit");
     assertEquals(0, exit, err.toString());
@@ -98,7 +102,7 @@ class AuditCheckpointTest {
   @Test
   void aChainRewrittenWithRecomputedHashesIsDetected() throws Exception {
     activityThenStop();
-    try (Connection c = h2()) {
+    try (Connection c = db()) {
       c.setAutoCommit(false);
       // Mallory edits entry 2 and recomputes every hash after it, head included.
       String prev;
@@ -138,7 +142,7 @@ class AuditCheckpointTest {
   @Test
   void aTruncatedChainIsDetected() throws Exception {
     long entries = activityThenStop();
-    try (Connection c = h2()) {
+    try (Connection c = db()) {
       c.setAutoCommit(false);
       // Mallory removes the last two entries and moves the head back to the new last one.
       c.createStatement().executeUpdate("DELETE FROM audit_log WHERE seq > " + (entries - 2));

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.store.Database;
+import fr.habilis.ca.store.TestDatabases;
 import java.sql.PreparedStatement;
 import java.time.Clock;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +18,7 @@ class AuditLogTest {
 
   @BeforeEach
   void open() {
-    db = Database.open(null, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 2);
+    db = TestDatabases.open(null, 2);
   }
 
   @AfterEach

@@ -43,7 +43,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import fr.habilis.ca.store.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -64,6 +66,7 @@ class BackupRestoreTest {
 
   @Test
   void aRestoredBackupHasEveryCertificateAnIntactChainAndTheSameCrlNumber() throws Exception {
+    Assumptions.assumeFalse(TestDatabases.postgres(), "online backups are H2's; PostgreSQL has pg_dump");
     Path dir = tmp.resolve("data");
     server = TestServer.start(Map.of("dataDir", dir.toString(), "crlCoalesceDelay", "PT0.05S"));
     RaFixture.Credential cred = RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("backup.test"));
@@ -128,7 +131,19 @@ class BackupRestoreTest {
   }
 
   @Test
+  void onPostgresqlTheServerPointsAtPgDumpAndWritesNothing() throws Exception {
+    Assumptions.assumeTrue(TestDatabases.postgres(), "the PostgreSQL pass");
+    Path dir = tmp.resolve("data");
+    server = TestServer.start(Map.of("dataDir", dir.toString()));
+    HttpResponse<String> refused = ra("POST", "/backups", "");
+    assertEquals(409, refused.statusCode(), refused.body());
+    assertTrue(refused.body().contains("pg_dump"), refused.body());
+    assertFalse(Files.exists(dir.resolve("backups")));
+  }
+
+  @Test
   void anIncompleteBackupOrAForeignOneIsRefusedAndNothingChanges() throws Exception {
+    Assumptions.assumeFalse(TestDatabases.postgres(), "online backups are H2's; PostgreSQL has pg_dump");
     Path dir = tmp.resolve("data");
     server = TestServer.start(Map.of("dataDir", dir.toString()));
     HttpResponse<String> taken = ra("POST", "/backups", "");

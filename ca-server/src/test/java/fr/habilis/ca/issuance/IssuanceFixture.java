@@ -10,17 +10,20 @@ import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.HierarchyGenerator;
 import fr.habilis.ca.pki.KeyAlgorithm;
 import fr.habilis.ca.store.Database;
+import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** A real Vert.x, a fresh in-memory H2 database (migrated by Flyway) and real CA keys. */
+/**
+ * A real Vert.x, a fresh database (in-memory H2, or PostgreSQL on the postgresql pass; migrated
+ * by Flyway) and real CA keys.
+ */
 final class IssuanceFixture implements AutoCloseable {
   final Vertx vertx = Vertx.vertx();
   final Database db;
@@ -32,7 +35,7 @@ final class IssuanceFixture implements AutoCloseable {
   }
 
   IssuanceFixture(CaHierarchy ca, Map<String, String> settings, Clock clock) {
-    db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 4);
+    db = TestDatabases.open(vertx, 4);
     ctx = new ServerContext(vertx, HabilisConfig.of(settings), ENDPOINTS,
         db, ca, new CaSecret(new byte[32]), new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock,
         fr.habilis.ca.metrics.Metrics.disabled());

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.TestServer;
+import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class NoticeDeliveryTest {
   }
 
   private static long count(Path dataDir, String sql) throws Exception {
-    try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + dataDir.resolve("habilis").toString().replace('\\', '/'));
+    try (Connection c = TestDatabases.connect(dataDir);
         ResultSet rs = c.createStatement().executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);

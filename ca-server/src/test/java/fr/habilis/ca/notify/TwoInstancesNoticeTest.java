@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.TestServer;
 import fr.habilis.ca.acme.RawAcmeClient;
+import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Two server instances on one database, both scanning for expiring certificates and both sending
  * to one real SMTP server: every notice leaves exactly once, and both instances do send.
  * Two processes cannot open one H2 file, so the database is served by an H2 TCP server on a free
- * loopback port; both instances share one data directory, so the second loads the CA hierarchy,
+ * loopback port (on the PostgreSQL pass, by the test cluster); both instances share one data directory, so the second loads the CA hierarchy,
  * TLS certificate and RA token the first created (with two data directories the second would
  * generate a CA of its own: HabilisServer keeps the CA keystore in the data directory, not in the
  * database).
@@ -38,12 +39,13 @@ class TwoInstancesNoticeTest {
       s.bind(new InetSocketAddress("127.0.0.1", 0));
       port = s.getLocalPort();
     }
-    Server h2 = Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.resolve("db").toString(),
+    // On the PostgreSQL pass both instances share the data directory's PostgreSQL database instead.
+    Server h2 = TestDatabases.postgres() ? null : Server.createTcpServer("-tcpPort", Integer.toString(port), "-baseDir", dir.resolve("db").toString(),
         "-ifNotExists").start();
     try (MailServer mail = MailServer.start()) {
       Map<String, String> settings = new HashMap<>(mail.settings());
       settings.put("dataDir", dir.toString());
-      settings.put("dbUrl", "jdbc:h2:tcp://127.0.0.1:" + port + "/habilis");
+      if (h2 != null) settings.put("dbUrl", "jdbc:h2:tcp://127.0.0.1:" + port + "/habilis");
       settings.put("noticeScanEvery", "PT0.05S");
       settings.put("noticeBatchSize", "3");
       settings.put("certificateValidity", "PT10S");
@@ -89,7 +91,7 @@ class TwoInstancesNoticeTest {
         assertEquals(2, senders.size(), "both instances sent: " + senders);
       }
     } finally {
-      h2.stop();
+      if (h2 != null) h2.stop();
       TestServer.deleteRecursively(dir);
     }
   }

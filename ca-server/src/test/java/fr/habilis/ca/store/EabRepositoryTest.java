@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +29,7 @@ class EabRepositoryTest {
   @BeforeEach
   void open() throws Exception {
     vertx = Vertx.vertx();
-    db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 2);
+    db = TestDatabases.open(vertx, 2);
     db.txBlocking(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO administrators (id, card_number, card_type,"
           + " last_name, first_name, email, created_at) VALUES ('a1', '0123456789', 'CPA', 'X', 'Y', 'x@y.test', ?)")) {
