@@ -102,8 +102,14 @@ public final class AcmeApi {
      */
     Future<Void> spendNonceIfUnspent() {
       if (nonceSpent.get()) return Future.succeededFuture();
-      return db.tx(c -> Nonces.use(c, jws.nonce, nonceExpires)).compose(fresh -> fresh ? Future.succeededFuture()
-          : Future.failedFuture(DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used")));
+      // Refused inside the transaction, so it rolls back: after a failed insert PostgreSQL has
+      // aborted it, and a commit there would only be turned into a rollback by the driver.
+      return db.tx(c -> {
+        if (!Nonces.use(c, jws.nonce, nonceExpires)) {
+          throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used");
+        }
+        return null;
+      }).mapEmpty();
     }
   }
 
