@@ -3,6 +3,7 @@ package fr.habilis.ca;
 import fr.habilis.ca.audit.AuditLog;
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.jobs.Scheduler;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.store.Database;
@@ -13,7 +14,8 @@ import java.time.Clock;
 /**
  * What every API module receives when it is mounted: the shared, long-lived parts of a running
  * server. {@code signers} is the worker pool for key generation and slow signatures;
- * {@code caSecret} the keystore's secret entry (sealed EAB keys, signed audit checkpoints).
+ * {@code caSecret} the keystore's secret entry (sealed EAB keys, signed audit checkpoints);
+ * {@code scheduler} every timer, and the leases that run a scheduled job on one instance.
  */
 public record ServerContext(
     Vertx vertx,
@@ -24,4 +26,5 @@ public record ServerContext(
     CaSecret caSecret,
     AuditLog audit,
     WorkerExecutor signers,
-    Clock clock) {}
+    Clock clock,
+    Scheduler scheduler) {}

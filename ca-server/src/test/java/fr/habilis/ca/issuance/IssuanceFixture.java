@@ -34,7 +34,8 @@ final class IssuanceFixture implements AutoCloseable {
   IssuanceFixture(CaHierarchy ca, Map<String, String> settings, Clock clock) {
     db = Database.open(vertx, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null, 4);
     ctx = new ServerContext(vertx, HabilisConfig.of(settings), ENDPOINTS,
-        db, ca, new CaSecret(new byte[32]), new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock);
+        db, ca, new CaSecret(new byte[32]), new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock,
+        new fr.habilis.ca.jobs.Scheduler(vertx, db, clock, java.time.Duration.ofSeconds(30)));
     service = new IssuanceService(ctx);
   }
 

@@ -1,0 +1,197 @@
+package fr.habilis.ca.pki;
+
+import fr.habilis.ca.config.ConfigException;
+import fr.habilis.ca.config.Endpoints;
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.SharedSettings;
+import fr.habilis.ca.issuance.SerialNumbers;
+import fr.habilis.ca.store.Database;
+import fr.habilis.ca.store.HierarchyRepository;
+import fr.habilis.ca.store.HierarchyRepository.Recorded;
+import fr.habilis.ca.store.HierarchyRepository.Responder;
+import java.security.MessageDigest;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One CA per database. The first instance records its hierarchy (fingerprints and certificates
+ * of the root and issuing CAs, where its keys are, a check value of the CA secret) and the
+ * {@link SharedSettings}; every later instance loads its keys from its keystore and starts only if
+ * they are the recorded certificates. A test environment generates a hierarchy only into a
+ * database that has none, and records it in the transaction that writes the keystore: of two
+ * instances starting together on an empty database, one inserts the row, the other's insert
+ * fails on the primary key, and it writes nothing (it then joins, or refuses to start).
+ *
+ * <p>Every refusal is a {@link ConfigException}: one line, exit code 2.
+ */
+public final class SharedHierarchy {
+  private final Database db;
+  private final HabilisConfig config;
+  private final String instance;
+  private final Clock clock;
+  private final HierarchyRepository repo = new HierarchyRepository();
+
+  public SharedHierarchy(Database db, HabilisConfig config, String instance, Clock clock) {
+    this.db = db;
+    this.config = config;
+    this.instance = instance;
+    this.clock = clock;
+  }
+
+  /** The hierarchy this instance runs with: the recorded one, or (only if none) its own, recorded now. */
+  public CaHierarchy loadOrCreate(char[] password, Endpoints endpoints) throws Exception {
+    Optional<Recorded> recorded = db.txBlocking(repo::find);
+    if (recorded.isPresent()) return join(recorded.get(), password);
+    CaHierarchy h;
+    try {
+      h = CaStore.loadOrCreate(config, password, endpoints, clock, (created, write) -> db.txBlocking(c -> {
+        // The row first: a concurrent first start waits on it, then fails; the keystore is
+        // written only by the instance whose row commits (a failed write rolls the row back).
+        repo.insert(c, record(created));
+        repo.recordMissingSettings(c, SharedSettings.of(config));
+        write.run();
+        return null;
+      }));
+    } catch (ConfigException e) {
+      Optional<Recorded> now = isUniqueViolation(e) ? db.txBlocking(repo::find) : Optional.empty();
+      if (now.isEmpty()) throw e;
+      return join(now.get(), password); // lost the race: the winner's hierarchy, if this instance has its keys
+    }
+    // A keystore found, not generated (a database from before V18, or this instance's files were
+    // kept): record it, unless another instance recorded a hierarchy meanwhile.
+    try {
+      db.txBlocking(c -> {
+        if (repo.find(c).isEmpty()) {
+          repo.insert(c, record(h));
+          repo.recordMissingSettings(c, SharedSettings.of(config));
+        }
+        return null;
+      });
+    } catch (SQLException e) {
+      if (!HierarchyRepository.UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+    }
+    return join(db.txBlocking(repo::find).orElseThrow(), h);
+  }
+
+  /**
+   * The CA secret must be the one the other instances use (it seals EAB keys and signs audit
+   * checkpoints): its check value is recorded by the first instance that knows it.
+   */
+  public void checkSecret(CaSecret secret) throws Exception {
+    String mine = secretCheck(secret);
+    String recorded = db.txBlocking(c -> repo.recordSecretCheck(c, mine));
+    if (recorded != null && !recorded.equals(mine)) {
+      throw new ConfigException("this database belongs to a CA whose keystore secret (caSecretAlias "
+          + config.get(fr.habilis.ca.config.Setting.CA_SECRET_ALIAS) + ") differs from this instance's: give every"
+          + " instance the same CA keystore (docs/deployment.md)");
+    }
+  }
+
+  /**
+   * The OCSP responders: recorded when none is, or when this keystore holds a newer one than the
+   * record (its renewal was written to the keystore, then the process stopped before recording
+   * it). A keystore holding an older responder than the recorded one is a stale copy: refused.
+   */
+  public void reconcileResponders(CaHierarchy h) throws Exception {
+    Map<String, Responder> recorded = db.txBlocking(repo::responders);
+    for (IssuingCa ca : h.issuingCas()) {
+      X509Certificate mine = ca.ocspCertificate();
+      Responder theirs = recorded.get(ca.id());
+      String serial = SerialNumbers.toHex(mine.getSerialNumber());
+      if (theirs != null && theirs.serial().equals(serial)) continue;
+      if (theirs != null) {
+        X509Certificate other = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(theirs.der()));
+        if (!mine.getNotBefore().after(other.getNotBefore())) {
+          throw new ConfigException("the CA keystore " + CaStore.keystoreRef(config) + " holds OCSP responder " + serial
+              + " of CA " + ca.id() + ", older than responder " + theirs.serial() + " recorded in the database (renewed by"
+              + " another instance): give every instance the same, current CA keystore (docs/deployment.md)");
+        }
+      }
+      db.txBlocking(c -> {
+        repo.recordResponder(c, new Responder(ca.id(), serial, mine.getEncoded()), clock.instant());
+        return null;
+      });
+    }
+  }
+
+  private CaHierarchy join(Recorded recorded, char[] password) {
+    CaHierarchy h;
+    try {
+      h = CaStore.loadExisting(config, password);
+    } catch (ConfigException e) {
+      throw refusal(recorded, "this instance cannot load its keys: " + e.getMessage());
+    }
+    return join(recorded, h);
+  }
+
+  private CaHierarchy join(Recorded recorded, CaHierarchy h) {
+    Recorded mine = record(h);
+    if (!mine.rootSha256().equals(recorded.rootSha256()) || !mine.orgSha256().equals(recorded.orgSha256())
+        || !mine.proSha256().equals(recorded.proSha256())) {
+      throw refusal(recorded, "the keystore " + CaStore.keystoreRef(config) + " holds another CA (root SHA-256 "
+          + mine.rootSha256() + ")");
+    }
+    Map<String, String> settings;
+    try {
+      settings = db.txBlocking(repo::settings);
+    } catch (Exception e) {
+      throw new ConfigException("cannot read the CA's shared settings: " + e.getMessage(), e);
+    }
+    SharedSettings.mismatch(settings, config).ifPresent(why -> {
+      throw new ConfigException(why);
+    });
+    return h;
+  }
+
+  private static ConfigException refusal(Recorded r, String why) {
+    return new ConfigException("this database belongs to the CA with root SHA-256 " + r.rootSha256() + " (recorded by "
+        + r.recordedBy() + " at " + r.recordedAt() + ", keys in " + r.keystoreRef() + "); " + why
+        + "; give every instance the same CA keystore (docs/deployment.md)");
+  }
+
+  private Recorded record(CaHierarchy h) {
+    try {
+      return new Recorded(sha256(h.root()), sha256(h.org().certificate()), sha256(h.pro().certificate()),
+          h.root().getEncoded(), h.org().certificate().getEncoded(), h.pro().certificate().getEncoded(),
+          CaStore.keystoreRef(config), null, instance, clock.instant());
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String sha256(X509Certificate c) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SHA-256 of a key derived for this purpose only: says whether two secrets are equal, reveals nothing of them. */
+  static String secretCheck(CaSecret secret) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(secret.derive("instance-agreement-check/v1", "HmacSHA256").getEncoded()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A failed insert of the hierarchy row: on PostgreSQL a unique violation once the winner has
+   * committed; H2 may report a lock timeout or a concurrent update instead. Whichever: the caller
+   * reads the row again, and joins only if there is one.
+   */
+  private static boolean isUniqueViolation(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException) return true;
+    }
+    return false;
+  }
+}
