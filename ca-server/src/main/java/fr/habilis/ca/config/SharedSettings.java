@@ -10,7 +10,8 @@ import java.util.Optional;
  * (certificate contents and lifetimes, CRL and OCSP validity, the URLs embedded in certificates)
  * or how instances cooperate on shared rows (nonce lifetime, order takeover, rate limits). The
  * first instance records them in the database with the hierarchy; an instance whose values
- * differ refuses to start. Everything else (ports, bind address, pool size, data directory, the
+ * differ refuses to start while another instance runs (with none running, its values are the new
+ * ones: pki/SharedHierarchy). Everything else (ports, bind address, pool size, data directory, the
  * keystore's path and password, TLS files, SMTP, caches, job periods) is per instance.
  */
 public final class SharedSettings {

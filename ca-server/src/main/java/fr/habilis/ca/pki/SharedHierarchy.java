@@ -9,11 +9,14 @@ import fr.habilis.ca.store.Database;
 import fr.habilis.ca.store.HierarchyRepository;
 import fr.habilis.ca.store.HierarchyRepository.Recorded;
 import fr.habilis.ca.store.HierarchyRepository.Responder;
+import fr.habilis.ca.store.JobLeaseRepository;
 import java.security.MessageDigest;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.logging.Logger;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -34,7 +37,9 @@ public final class SharedHierarchy {
   private final HabilisConfig config;
   private final String instance;
   private final Clock clock;
+  private static final Logger LOG = Logger.getLogger(SharedHierarchy.class.getName());
   private final HierarchyRepository repo = new HierarchyRepository();
+  private final JobLeaseRepository leases = new JobLeaseRepository();
 
   public SharedHierarchy(Database db, HabilisConfig config, String instance, Clock clock) {
     this.db = db;
@@ -137,16 +142,35 @@ public final class SharedHierarchy {
       throw refusal(recorded, "the keystore " + CaStore.keystoreRef(config) + " holds another CA (root SHA-256 "
           + mine.rootSha256() + ")");
     }
-    Map<String, String> settings;
+    checkSettings();
+    return h;
+  }
+
+  /**
+   * This instance's shared settings against the recorded ones. A difference while another
+   * instance runs (holds an unexpired job lease) is refused: the two would issue or answer
+   * differently. With no other instance running it is a reconfiguration: recorded, and logged.
+   */
+  private void checkSettings() {
     try {
-      settings = db.txBlocking(repo::settings);
+      String refused = db.txBlocking(c -> {
+        Optional<String> why = SharedSettings.mismatch(repo.settings(c), config);
+        if (why.isEmpty()) return null;
+        Instant now = clock.instant();
+        Optional<String> running = leases.all(c).values().stream()
+            .filter(l -> l.holder() != null && !l.holder().equals(instance) && l.expiresAt() != null && l.expiresAt().isAfter(now))
+            .map(JobLeaseRepository.Lease::holder).findFirst();
+        if (running.isPresent()) return why.get().replace("; to change it,", " (instance " + running.get() + " runs with it); to change it,");
+        repo.replaceSettings(c, SharedSettings.of(config));
+        LOG.warning(() -> "no other instance running: shared settings recorded anew (" + why.get().replaceFirst(" for this CA.*", "") + ")");
+        return null;
+      });
+      if (refused != null) throw new ConfigException(refused);
+    } catch (ConfigException e) {
+      throw e;
     } catch (Exception e) {
       throw new ConfigException("cannot read the CA's shared settings: " + e.getMessage(), e);
     }
-    SharedSettings.mismatch(settings, config).ifPresent(why -> {
-      throw new ConfigException(why);
-    });
-    return h;
   }
 
   private static ConfigException refusal(Recorded r, String why) {

@@ -93,6 +93,14 @@ public final class HierarchyRepository {
     }
   }
 
+  /** Replaces the recorded shared settings by {@code settings} (a reconfiguration while no other instance runs). */
+  public void replaceSettings(Connection c, Map<String, String> settings) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM ca_settings")) {
+      ps.executeUpdate();
+    }
+    recordMissingSettings(c, settings);
+  }
+
   public Map<String, Responder> responders(Connection c) throws SQLException {
     Map<String, Responder> out = new LinkedHashMap<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT ca_id, serial, certificate_der FROM ca_responders");
