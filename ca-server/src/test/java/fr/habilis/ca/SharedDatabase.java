@@ -58,7 +58,7 @@ public final class SharedDatabase implements AutoCloseable {
         while (rs.next()) tables.add(rs.getString(1));
       }
       for (String t : tables) {
-        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + t)) {
+        try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM \"" + t + "\"")) {
           rs.next();
           counts.put(t.toLowerCase(java.util.Locale.ROOT), rs.getLong(1));
         }

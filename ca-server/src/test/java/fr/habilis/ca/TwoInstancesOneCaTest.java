@@ -104,7 +104,7 @@ class TwoInstancesOneCaTest {
             .add(new JsonObject().put("type", "dns").put("value", "www.two.test"))), csr(key, "www.two.test"));
         List<X509Certificate> chain = chain(pem);
         assertEquals(0, lb.failures(), "no request refused (a nonce from one instance is good at the other)");
-        assertTrue(lb.served(0) >= 5 && lb.served(1) >= 5, lb.served(0) + " / " + lb.served(1));
+        assertTrue(lb.served(0) >= 4 && lb.served(1) >= 4, lb.served(0) + " / " + lb.served(1));
 
         // The other instance's OCSP has the certificate cached as good; the revocation goes through the first.
         X509Certificate cert = chain.get(0);
@@ -160,8 +160,12 @@ class TwoInstancesOneCaTest {
           Thread.sleep(50);
         }
         BigInteger before = number(crl(b, "org"));
-        Thread.sleep(1500);
-        assertTrue(number(crl(b, "org")).compareTo(before) > 0, "the second instance regenerates the CRL now");
+        long since = System.currentTimeMillis();
+        while (number(crl(b, "org")).compareTo(before) <= 0) {
+          // crlRegenerateEvery is 1 s: checked every second, a CRL is regenerated within 2 s
+          assertTrue(System.currentTimeMillis() - since < 5_000, "the second instance does not regenerate the CRL");
+          Thread.sleep(50);
+        }
       }
     } finally {
       TestServer.deleteRecursively(bDir);

@@ -31,9 +31,11 @@ import java.util.logging.Logger;
  * <p>A responder is renewed when less than {@code ocspSignerRenewBefore} (default 90 days), or a
  * third of {@code ocspSignerValidity} if that is shorter, is left; the new certificate lives
  * {@code ocspSignerValidity} (default 730 days). Checked every sixth of that lifetime (between one
- * second and one hour) and at start-up. A renewal is written into the CA keystore before it is
- * served, so a restart serves it and does not renew again; an instance sharing the keystore whose
- * responder is due adopts the one another instance stored, if that one is not due. The new
+ * second and one hour) by the lease holder, the first time at the first start-up. A renewal is
+ * written into the CA keystore before it is served, so a restart serves it and does not renew
+ * again, then recorded in the database, where the other instances find it (they read it from the
+ * shared keystore); an instance sharing the keystore whose responder is due adopts the one another
+ * instance stored, if that one is not due. The new
  * certificate replaces the published {@code /certs/{id}-ocsp.*} files. A keystore that cannot be
  * written (read-only mount, full disk) does not stop the renewal: the new responder is served from
  * memory, and the failure logged as SEVERE. A responder that cannot be renewed, or production CA
