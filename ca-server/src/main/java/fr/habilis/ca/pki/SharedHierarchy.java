@@ -125,14 +125,16 @@ public final class SharedHierarchy {
     }
   }
 
+  /**
+   * Joins with this instance's keystore. A keystore that cannot be read (wrong password, missing
+   * alias) is refused with its own message, as for a single instance; a missing one is told which
+   * CA's keys this instance needs.
+   */
   private CaHierarchy join(Recorded recorded, char[] password) {
-    CaHierarchy h;
-    try {
-      h = CaStore.loadExisting(config, password);
-    } catch (ConfigException e) {
-      throw refusal(recorded, "this instance cannot load its keys: " + e.getMessage());
+    if (!CaStore.hasKeystore(config)) {
+      throw refusal(recorded, "this instance cannot load its keys: no CA keystore at " + CaStore.keystoreRef(config));
     }
-    return join(recorded, h);
+    return join(recorded, CaStore.loadExisting(config, password));
   }
 
   private CaHierarchy join(Recorded recorded, CaHierarchy h) {
