@@ -220,12 +220,14 @@ public final class HabilisServer {
     ResponderStore responders;
     Scheduler scheduler;
     try {
+      // One CA per database: join the recorded hierarchy, or record this one (docs/deployment.md);
+      // without a keystore to join with, refused before a secret is generated into the data directory.
+      scheduler = new Scheduler(vertx, db, clock, initial.getDuration(Setting.JOB_LEASE_GRACE));
+      SharedHierarchy shared = new SharedHierarchy(db, initial, scheduler.instance(), clock);
+      shared.refuseWithoutKeystore();
       String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
       config = initial.with(Setting.RA_TOKEN, raToken);
       char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
-      // One CA per database: join the recorded hierarchy, or record this one (docs/deployment.md).
-      scheduler = new Scheduler(vertx, db, clock, initial.getDuration(Setting.JOB_LEASE_GRACE));
-      SharedHierarchy shared = new SharedHierarchy(db, config, scheduler.instance(), clock);
       ca = shared.loadOrCreate(ksPassword, httpOnly);
       caSecret = CaStore.loadOrCreateSecret(config, ksPassword);
       shared.checkSecret(caSecret);

@@ -2,12 +2,9 @@ package fr.habilis.ca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.config.ConfigException;
-import fr.habilis.ca.config.HabilisConfig;
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,19 +116,8 @@ class OneCaPerDatabaseTest {
     }
   }
 
-  static ConfigException startFails(Map<String, String> settings) {
-    Map<String, String> all = new HashMap<>(Map.of("httpPort", "0", "httpsPort", "0", "caKeyAlgorithm", "EC-P384",
-        "bindAddress", "127.0.0.1"));
-    all.putAll(settings);
-    Vertx vertx = Vertx.vertx();
-    try {
-      ExecutionException e = assertThrows(ExecutionException.class, () -> HabilisServer.start(vertx, HabilisConfig.of(all))
-          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS));
-      assertTrue(e.getCause() instanceof ConfigException, String.valueOf(e.getCause()));
-      return (ConfigException) e.getCause();
-    } finally {
-      vertx.close();
-    }
+  static ConfigException startFails(Map<String, String> settings) throws Exception {
+    return TestServer.startFails(settings);
   }
 
   private static Map<String, String> leases(SharedDatabase db) throws Exception {

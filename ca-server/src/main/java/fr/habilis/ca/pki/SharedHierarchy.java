@@ -48,6 +48,15 @@ public final class SharedHierarchy {
     this.clock = clock;
   }
 
+  /** Refuses at once an instance with no keystore on a database that has a CA (before anything is written). */
+  public void refuseWithoutKeystore() throws Exception {
+    if (CaStore.hasKeystore(config)) return;
+    Optional<Recorded> recorded = db.txBlocking(repo::find);
+    if (recorded.isPresent()) {
+      throw refusal(recorded.get(), "this instance cannot load its keys: no CA keystore at " + CaStore.keystoreRef(config));
+    }
+  }
+
   /** The hierarchy this instance runs with: the recorded one, or (only if none) its own, recorded now. */
   public CaHierarchy loadOrCreate(char[] password, Endpoints endpoints) throws Exception {
     Optional<Recorded> recorded = db.txBlocking(repo::find);

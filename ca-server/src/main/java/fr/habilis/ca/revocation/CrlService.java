@@ -46,6 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class CrlService {
   private static final Logger LOG = Logger.getLogger(CrlService.class.getName());
+  private static final Duration SKEW = Duration.ofSeconds(1);
   private final ServerContext ctx;
   /** CA id → the certificate and key signing its CRL; the root's only when its key is online (test environment). */
   private final Map<String, Issuer> issuers = new LinkedHashMap<>();
@@ -78,14 +79,29 @@ public final class CrlService {
     Future.all(issuers.keySet().stream().map(this::regenerate).toList()).<Void>mapEmpty().onComplete(ready);
     Duration every = ctx.config().getDuration(Setting.CRL_REGENERATE_EVERY);
     Duration check = every.compareTo(Duration.ofMinutes(1)) < 0 ? every : Duration.ofMinutes(1);
-    ctx.scheduler().leased("crl-regeneration", check, () -> Future.all(issuers.keySet().stream()
-        .filter(ca -> {
-          Published p = current.get(ca);
-          return p == null || p.thisUpdate().plus(every).isBefore(ctx.clock().instant());
-        })
-        .map(this::regenerate).toList()));
+    ctx.scheduler().leased("crl-regeneration", check, () -> regenerateDue(every));
     ctx.scheduler().local(ctx.config().getDuration(Setting.CLUSTER_POLL_EVERY), this::pollStored);
     return ready.future();
+  }
+
+  /**
+   * The periodic pass: CRLs older than {@code every}, and CRLs that miss a revocation (its instance
+   * stopped or died before regenerating after it): a revocation is thus on the CRL within one
+   * pass even then. A revocation time is the revoking instance's clock: one made up to
+   * {@link #SKEW} before a CRL's thisUpdate counts as possibly missing (at most one extra CRL).
+   */
+  private Future<?> regenerateDue(Duration every) {
+    Instant now = ctx.clock().instant();
+    Instant oldest = issuers.keySet().stream().map(current::get)
+        .map(p -> p == null ? Instant.EPOCH : p.thisUpdate()).min(Instant::compareTo).orElse(now);
+    return ctx.db().tx(c -> stored.lastRevocations(c, oldest.minus(SKEW))).compose(last -> Future.all(issuers.keySet().stream()
+        .filter(ca -> {
+          Published p = current.get(ca);
+          Instant revoked = last.get(ca);
+          return p == null || p.thisUpdate().plus(every).isBefore(now)
+              || revoked != null && revoked.isAfter(p.thisUpdate().minus(SKEW));
+        })
+        .map(this::regenerate).toList()));
   }
 
   /** Serves the CRLs other instances stored since (higher numbers than the ones served here). */

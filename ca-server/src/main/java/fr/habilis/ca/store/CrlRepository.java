@@ -38,6 +38,19 @@ public final class CrlRepository {
     }
   }
 
+  /** The latest revocation time of each CA among those after {@code since} (through the revoked_at index). */
+  public Map<String, Instant> lastRevocations(Connection c, Instant since) throws SQLException {
+    Map<String, Instant> out = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT ca_id, MAX(revoked_at) FROM revoked_certificates WHERE revoked_at > ? GROUP BY ca_id")) {
+      ps.setObject(1, utc(since));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.put(rs.getString(1), instant(rs, 2));
+      }
+    }
+    return out;
+  }
+
   /** Stores {@code crl} unless a CRL with a higher number is stored already; true when stored. */
   public boolean storeIfNewer(Connection c, StoredCrl crl) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("UPDATE crl_published SET crl_number = ?, der = ?, this_update = ?,"
