@@ -231,7 +231,7 @@ public final class HabilisServer {
       ca = shared.loadOrCreate(ksPassword, httpOnly);
       caSecret = CaStore.loadOrCreateSecret(config, ksPassword);
       shared.checkSecret(caSecret);
-      shared.reconcileResponders(ca);
+      ca = shared.reconcileResponders(ca, ksPassword);
       EabRepository eab = new EabRepository(new EabKeySealer(caSecret));
       db.txBlocking(eab::sealClearKeys); // keys of a database from before V15
       tls = TlsMaterial.loadOrCreate(config, ca, clock);

@@ -34,7 +34,8 @@ public final class AuditCheckpoints {
     AuditCheckpoints c = new AuditCheckpoints(ctx);
     long every = Math.max(1000, ctx.config().getDuration(Setting.AUDIT_CHECKPOINT_EVERY).toMillis());
     return c.write().map(x -> {
-      ctx.scheduler().leased("audit-checkpoint", java.time.Duration.ofMillis(every), c::write);
+      // The first periodic one a period after this start-up's (not a second one at once).
+      ctx.scheduler().leased("audit-checkpoint", java.time.Duration.ofMillis(every), java.time.Duration.ofMillis(every), c::write);
       return c;
     });
   }

@@ -8,11 +8,13 @@ import java.util.Optional;
 /**
  * The settings every instance of one CA must share, because they decide what the CA says
  * (certificate contents and lifetimes, CRL and OCSP validity, the URLs embedded in certificates)
- * or how instances cooperate on shared rows (nonce lifetime, order takeover, rate limits). The
+ * or how instances cooperate on shared rows (nonce lifetime, rate limits). The
  * first instance records them in the database with the hierarchy; an instance whose values
  * differ refuses to start while another instance runs (with none running, its values are the new
  * ones: pki/SharedHierarchy). Everything else (ports, bind address, pool size, data directory, the
- * keystore's path and password, TLS files, SMTP, caches, job periods) is per instance.
+ * keystore's path and password, TLS files, SMTP, caches, job periods, and
+ * {@code processingRecoveryAfter}, safe per instance as each order is claimed; keep it above any
+ * signing time everywhere) is per instance.
  */
 public final class SharedSettings {
   /** The shared settings; compared by their effective value (a default equals the same value set). */
@@ -24,7 +26,7 @@ public final class SharedSettings {
       Setting.POLICY_OID, Setting.CPS_URL, Setting.CERTIFICATE_VALIDITY, Setting.FRESH_KEY_PROFILES,
       Setting.EAB_VALIDITY, Setting.NONCE_LIFETIME, Setting.ORDER_LIFETIME,
       Setting.RATE_LIMIT_WINDOW, Setting.RATE_LIMIT_ORDERS_PER_ACCOUNT, Setting.RATE_LIMIT_ORDERS_PER_STRUCTURE,
-      Setting.PROCESSING_RECOVERY_AFTER, Setting.RENEWAL_WINDOW_START, Setting.RENEWAL_WINDOW_END,
+      Setting.RENEWAL_WINDOW_START, Setting.RENEWAL_WINDOW_END,
       Setting.REVOKE_REPLACED, Setting.CRL_VALIDITY, Setting.OCSP_VALIDITY,
       Setting.OCSP_SIGNER_VALIDITY, Setting.OCSP_SIGNER_RENEW_BEFORE);
 

@@ -55,8 +55,13 @@ public final class Scheduler {
     return instance;
   }
 
-  /** Runs {@code job} every {@code period} on whichever instance holds its lease. */
+  /** Runs {@code job} every {@code period} on whichever instance holds its lease, the first tick at once. */
   public void leased(String job, Duration period, Supplier<Future<?>> run) {
+    leased(job, period, Duration.ZERO, run);
+  }
+
+  /** The same, the first tick {@code firstTick} from now (a job the start-up has just done). */
+  public void leased(String job, Duration period, Duration firstTick, Supplier<Future<?>> run) {
     runsHere.putIfAbsent(job, new AtomicLong());
     long tick = Math.max(50, Math.min(15_000, period.toMillis() / 4));
     AtomicBoolean busy = new AtomicBoolean();
@@ -65,7 +70,7 @@ public final class Scheduler {
       return null;
     }).onComplete(x -> {
       if (closed) return;
-      track(vertx.setPeriodic(1, tick, id -> {
+      track(vertx.setPeriodic(Math.max(1, firstTick.toMillis()), tick, id -> {
         if (closed || !busy.compareAndSet(false, true)) return;
         Future<?> f = db.tx(c -> leases.claim(c, job, instance, clock.instant(), period, grace))
             .compose(claimed -> {

@@ -38,6 +38,7 @@ public final class SharedHierarchy {
   private final String instance;
   private final Clock clock;
   private static final Logger LOG = Logger.getLogger(SharedHierarchy.class.getName());
+  private static final java.time.Duration RECENT = java.time.Duration.ofMinutes(3);
   private final HierarchyRepository repo = new HierarchyRepository();
   private final JobLeaseRepository leases = new JobLeaseRepository();
 
@@ -72,7 +73,7 @@ public final class SharedHierarchy {
         return null;
       }));
     } catch (ConfigException e) {
-      Optional<Recorded> now = isUniqueViolation(e) ? db.txBlocking(repo::find) : Optional.empty();
+      Optional<Recorded> now = failedInDatabase(e) ? db.txBlocking(repo::find) : Optional.empty();
       if (now.isEmpty()) throw e;
       return join(now.get(), password); // lost the race: the winner's hierarchy, if this instance has its keys
     }
@@ -87,7 +88,8 @@ public final class SharedHierarchy {
         return null;
       });
     } catch (SQLException e) {
-      if (!HierarchyRepository.UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+      // Another instance recorded one meanwhile (unique violation; on H2 possibly a lock timeout).
+      if (db.txBlocking(repo::find).isEmpty()) throw e;
     }
     return join(db.txBlocking(repo::find).orElseThrow(), h);
   }
@@ -109,29 +111,41 @@ public final class SharedHierarchy {
   /**
    * The OCSP responders: recorded when none is, or when this keystore holds a newer one than the
    * record (its renewal was written to the keystore, then the process stopped before recording
-   * it). A keystore holding an older responder than the recorded one is a stale copy: refused.
+   * it). When the record is newer, another instance renewed it since this one read the keystore:
+   * the entry is read again. A keystore still holding an older responder is a stale copy: refused.
+   * Returns the hierarchy with the responders to serve.
    */
-  public void reconcileResponders(CaHierarchy h) throws Exception {
+  public CaHierarchy reconcileResponders(CaHierarchy h, char[] password) throws Exception {
     Map<String, Responder> recorded = db.txBlocking(repo::responders);
-    for (IssuingCa ca : h.issuingCas()) {
-      X509Certificate mine = ca.ocspCertificate();
+    java.util.List<IssuingCa> served = new java.util.ArrayList<>();
+    for (IssuingCa loaded : h.issuingCas()) {
+      IssuingCa ca = loaded;
       Responder theirs = recorded.get(ca.id());
-      String serial = SerialNumbers.toHex(mine.getSerialNumber());
-      if (theirs != null && theirs.serial().equals(serial)) continue;
-      if (theirs != null) {
+      if (theirs != null && !theirs.serial().equals(serial(ca))) {
         X509Certificate other = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
             .generateCertificate(new java.io.ByteArrayInputStream(theirs.der()));
-        if (!mine.getNotBefore().after(other.getNotBefore())) {
-          throw new ConfigException("the CA keystore " + CaStore.keystoreRef(config) + " holds OCSP responder " + serial
-              + " of CA " + ca.id() + ", older than responder " + theirs.serial() + " recorded in the database (renewed by"
-              + " another instance): give every instance the same, current CA keystore (docs/deployment.md)");
+        if (!ca.ocspCertificate().getNotBefore().after(other.getNotBefore())) {
+          ca = CaStore.reloadResponder(config, password, ca);
+          if (!theirs.serial().equals(serial(ca))) {
+            throw new ConfigException("the CA keystore " + CaStore.keystoreRef(config) + " holds OCSP responder " + serial(ca)
+                + " of CA " + ca.id() + ", older than responder " + theirs.serial() + " recorded in the database (renewed by"
+                + " another instance): give every instance the same, current CA keystore (docs/deployment.md)");
+          }
         }
       }
+      served.add(ca);
+      if (theirs != null && theirs.serial().equals(serial(ca))) continue;
+      IssuingCa record = ca;
       db.txBlocking(c -> {
-        repo.recordResponder(c, new Responder(ca.id(), serial, mine.getEncoded()), clock.instant());
+        repo.recordResponder(c, new Responder(record.id(), serial(record), record.ocspCertificate().getEncoded()), clock.instant());
         return null;
       });
     }
+    return new CaHierarchy(h.root(), h.rootKey(), served.get(0), served.get(1));
+  }
+
+  private static String serial(IssuingCa ca) {
+    return SerialNumbers.toHex(ca.ocspCertificate().getSerialNumber());
   }
 
   /**
@@ -159,7 +173,7 @@ public final class SharedHierarchy {
 
   /**
    * This instance's shared settings against the recorded ones. A difference while another
-   * instance runs (holds an unexpired job lease) is refused: the two would issue or answer
+   * instance runs (holds an unexpired job lease and ran a job in the last {@link #RECENT}) is refused: the two would issue or answer
    * differently. With no other instance running it is a reconfiguration: recorded, and logged.
    */
   private void checkSettings() {
@@ -168,8 +182,11 @@ public final class SharedHierarchy {
         Optional<String> why = SharedSettings.mismatch(repo.settings(c), config);
         if (why.isEmpty()) return null;
         Instant now = clock.instant();
+        // Running: holds a lease and ran a job lately (the holder runs some job at least every
+        // minute); a process killed without releasing its leases stops counting after RECENT.
         Optional<String> running = leases.all(c).values().stream()
-            .filter(l -> l.holder() != null && !l.holder().equals(instance) && l.expiresAt() != null && l.expiresAt().isAfter(now))
+            .filter(l -> l.holder() != null && !l.holder().equals(instance) && l.expiresAt() != null && l.expiresAt().isAfter(now)
+                && l.lastRunAt() != null && l.lastRunAt().isAfter(now.minus(RECENT)))
             .map(JobLeaseRepository.Lease::holder).findFirst();
         if (running.isPresent()) return why.get().replace("; to change it,", " (instance " + running.get() + " runs with it); to change it,");
         repo.replaceSettings(c, SharedSettings.of(config));
@@ -223,7 +240,7 @@ public final class SharedHierarchy {
    * committed; H2 may report a lock timeout or a concurrent update instead. Whichever: the caller
    * reads the row again, and joins only if there is one.
    */
-  private static boolean isUniqueViolation(Throwable t) {
+  private static boolean failedInDatabase(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SQLException) return true;
     }
