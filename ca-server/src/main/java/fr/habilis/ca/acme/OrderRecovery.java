@@ -55,11 +55,14 @@ public final class OrderRecovery {
   }
 
   /**
-   * A pass every half of the bound, the first at start-up, on the instance holding the
+   * A pass at start-up on every instance (a restart after a crash finishes its orders at once,
+   * whoever holds the lease), then one every half of the bound on the instance holding the
    * {@code order-recovery} lease (each order is claimed anyway: two passes never complete one order twice).
    */
   public void start() {
-    ctx.scheduler().leased("order-recovery", Duration.ofMillis(Math.max(500, after.toMillis() / 2)), this::runOnce);
+    runOnce();
+    Duration period = Duration.ofMillis(Math.max(500, after.toMillis() / 2));
+    ctx.scheduler().leased("order-recovery", period, period, this::runOnce);
   }
 
   /**
