@@ -14,6 +14,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.health.HealthApi;
 import fr.habilis.ca.metrics.Metrics;
 import fr.habilis.ca.metrics.MetricsApi;
+import fr.habilis.ca.jobs.Scheduler;
 import fr.habilis.ca.notify.Notifier;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.CaPublisher;
@@ -21,6 +22,7 @@ import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.PolicyPage;
 import fr.habilis.ca.pki.CaStore;
 import fr.habilis.ca.pki.ResponderStore;
+import fr.habilis.ca.pki.SharedHierarchy;
 import fr.habilis.ca.pki.TlsMaterial;
 import fr.habilis.ca.ra.RaApi;
 import fr.habilis.ca.registry.EabKeySealer;
@@ -86,7 +88,7 @@ public final class HabilisServer {
 
   /** Everything prepared off the event loop before the HTTPS listener can bind. */
   private record Prepared(HabilisConfig config, Endpoints httpOnly, Database db, CaHierarchy ca, CaSecret caSecret,
-      TlsMaterial tls, Path trustPem, Path raTokenFile, CaPublisher publisher, ResponderStore responders) {}
+      TlsMaterial tls, Path trustPem, Path raTokenFile, CaPublisher publisher, ResponderStore responders, Scheduler scheduler) {}
 
   public static Future<HabilisServer> start(Vertx vertx, HabilisConfig initial) {
     try {
@@ -133,7 +135,7 @@ public final class HabilisServer {
                         .with(Setting.HTTP_PORT, Integer.toString(http.port()));
                     metrics.bindPool(p.db().dataSource());
                     ServerContext ctx = new ServerContext(vertx, config, endpoints, p.db(), p.ca(), p.caSecret(), new AuditLog(clock),
-                        signers, clock, metrics);
+                        signers, clock, metrics, p.scheduler());
                     p.publisher().mount(httpRouter);
                     new PolicyPage(config, endpoints, p.ca()).mount(httpRouter);
                     AcmeApi acme = mountApis(ctx, httpRouter, httpsRouter, p, health);
@@ -153,6 +155,7 @@ public final class HabilisServer {
                     }, false));
                   })
                   .recover(err -> {
+                    p.scheduler().cancel();
                     p.db().close();
                     return Future.failedFuture(err);
                   });
@@ -225,12 +228,20 @@ public final class HabilisServer {
     Path trustPem;
     CaPublisher publisher;
     ResponderStore responders;
+    Scheduler scheduler;
     try {
+      // One CA per database: join the recorded hierarchy, or record this one (docs/deployment.md);
+      // without a keystore to join with, refused before a secret is generated into the data directory.
+      scheduler = new Scheduler(vertx, db, clock, initial.getDuration(Setting.JOB_LEASE_GRACE));
+      SharedHierarchy shared = new SharedHierarchy(db, initial, scheduler.instance(), clock);
+      shared.refuseWithoutKeystore();
       String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
       config = initial.with(Setting.RA_TOKEN, raToken);
       char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
-      ca = CaStore.loadOrCreate(config, ksPassword, httpOnly, clock);
+      ca = shared.loadOrCreate(ksPassword, httpOnly);
       caSecret = CaStore.loadOrCreateSecret(config, ksPassword);
+      shared.checkSecret(caSecret);
+      ca = shared.reconcileResponders(ca, ksPassword);
       EabRepository eab = new EabRepository(new EabKeySealer(caSecret));
       db.txBlocking(eab::sealClearKeys); // keys of a database from before V15
       tls = TlsMaterial.loadOrCreate(config, ca, clock);
@@ -242,7 +253,7 @@ public final class HabilisServer {
       db.close();
       throw e;
     }
-    return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile, publisher, responders);
+    return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile, publisher, responders, scheduler);
   }
 
   private void writeEndpointsJson() throws IOException {
@@ -306,7 +317,7 @@ public final class HabilisServer {
   }
 
   /**
-   * Graceful stop (SIGTERM): readiness answers 503, the scheduled jobs stop, both listeners stop
+   * Graceful stop (SIGTERM): readiness answers 503, every timer is cancelled, both listeners stop
    * accepting and the requests already received get {@code shutdownGrace} to be answered; then the
    * audit checkpoint, the pool, the signers. Completes with the number of requests that were not
    * answered (cut at the end of the grace period): zero is a clean drain.
@@ -317,6 +328,9 @@ public final class HabilisServer {
     Duration grace = context.config().getDuration(Setting.SHUTDOWN_GRACE);
     Future<Void> notices = notifier == null ? Future.succeededFuture() : notifier.close();
     Future<Void> recovering = recovery == null ? Future.succeededFuture() : recovery.close();
+    // Every timer cancelled now, the jobs under way awaited and their leases released: no job
+    // starts once the pool is closing, and another instance takes over at once.
+    Future<Void> jobs = context.scheduler().close(grace);
     long deadline = System.nanoTime() + grace.toNanos();
     // A client gone before its answer ends its connection's drain, not its finalization: wait for
     // those too (within the same grace), so that the pool never closes under an order processing.
@@ -324,7 +338,7 @@ public final class HabilisServer {
         .transform(x -> acme == null ? Future.<Void>succeededFuture() : acme.finalizationsSettled()
             .timeout(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS).otherwiseEmpty());
     int[] unanswered = {0};
-    return Future.join(notices, recovering, listeners)
+    return Future.join(notices, recovering, jobs, listeners)
         .transform(x -> {
           unanswered[0] = inFlight == null ? 0 : inFlight.unanswered();
           return Future.<Void>succeededFuture();

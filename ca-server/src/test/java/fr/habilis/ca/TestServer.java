@@ -73,6 +73,23 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  /** A start that must fail on a configuration error (one line, exit code 2 from the command line): that error. */
+  public static fr.habilis.ca.config.ConfigException startFails(Map<String, String> settings) throws Exception {
+    Map<String, String> all = new HashMap<>(Map.of("httpPort", "0", "httpsPort", "0", "caKeyAlgorithm", "EC-P384",
+        "bindAddress", "127.0.0.1"));
+    all.putAll(settings);
+    Vertx vertx = Vertx.vertx();
+    try {
+      HabilisServer.start(vertx, HabilisConfig.of(all)).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof fr.habilis.ca.config.ConfigException c) return c;
+      throw new AssertionError("start failed with " + e.getCause(), e.getCause());
+    } finally {
+      vertx.close();
+    }
+    throw new AssertionError("the start did not fail");
+  }
+
   public HabilisServer server() {
     return server;
   }

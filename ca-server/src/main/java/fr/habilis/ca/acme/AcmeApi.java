@@ -137,8 +137,10 @@ public final class AcmeApi {
     this.nonceRejectPercent = ctx.config().getInt(Setting.TEST_NONCE_REJECT_PERCENT);
     ctx.db().tx(Nonces::sharedKey).map(key -> new Nonces(key, ctx.clock(), ctx.config().getDuration(Setting.NONCE_LIFETIME)))
         .onSuccess(n -> readyNonces = n).onComplete(nonces);
-    long purgeEvery = Math.max(60_000, ctx.config().getDuration(Setting.NONCE_LIFETIME).toMillis() / 4);
-    ctx.vertx().setPeriodic(purgeEvery, id -> ctx.db().tx(c -> Nonces.purge(c, ctx.clock().instant())));
+    // Expired nonces are deleted by one instance (the nonce-purge lease holder): the table is shared.
+    long purgeEvery = Math.max(1_000, ctx.config().getDuration(Setting.NONCE_LIFETIME).toMillis() / 4);
+    ctx.scheduler().leased("nonce-purge", java.time.Duration.ofMillis(purgeEvery),
+        () -> ctx.db().tx(c -> Nonces.purge(c, ctx.clock().instant())));
   }
 
   /** The recovery of orders left processing by a stopped process (start it once the API is mounted). */

@@ -39,7 +39,6 @@ public final class OrderRecovery {
   private final AcmeStore store;
   private final Finalizer finalizer;
   private final Duration after;
-  private long timer = -1;
   private volatile boolean closing;
   private volatile Future<Outcome> running = Future.succeededFuture(new Outcome(0, 0));
 
@@ -55,10 +54,15 @@ public final class OrderRecovery {
     this.after = configured.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : configured;
   }
 
-  /** Runs a pass now (start-up), then every half of the bound. */
+  /**
+   * A pass at start-up on every instance (a restart after a crash finishes its orders at once,
+   * whoever holds the lease), then one every half of the bound on the instance holding the
+   * {@code order-recovery} lease (each order is claimed anyway: two passes never complete one order twice).
+   */
   public void start() {
     runOnce();
-    timer = ctx.vertx().setPeriodic(Math.max(500, after.toMillis() / 2), id -> runOnce());
+    Duration period = Duration.ofMillis(Math.max(500, after.toMillis() / 2));
+    ctx.scheduler().leased("order-recovery", period, period, this::runOnce);
   }
 
   /**
@@ -82,10 +86,9 @@ public final class OrderRecovery {
     return running;
   }
 
-  /** Stops the periodic pass; completes when the pass in progress has finished. */
+  /** No pass starts any more; completes when the pass in progress has finished (the scheduler cancels the timer). */
   public Future<Void> close() {
     closing = true;
-    if (timer >= 0) ctx.vertx().cancelTimer(timer);
     return running.<Void>mapEmpty().otherwiseEmpty();
   }
 

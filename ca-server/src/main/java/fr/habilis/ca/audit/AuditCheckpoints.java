@@ -19,7 +19,6 @@ public final class AuditCheckpoints {
   private final ServerContext ctx;
   private final AuditCheckpoint.Signer signer;
   private final Path file;
-  private long timer = -1;
 
   private AuditCheckpoints(ServerContext ctx) {
     this.ctx = ctx;
@@ -27,12 +26,16 @@ public final class AuditCheckpoints {
     this.file = ctx.config().dataDir().resolve(AuditCheckpoint.FILE);
   }
 
-  /** Writes the first checkpoint, then one per period. */
+  /**
+   * Writes the first checkpoint, then one per period on the instance holding the
+   * {@code audit-checkpoint} lease (in its data directory and its log).
+   */
   public static Future<AuditCheckpoints> start(ServerContext ctx) {
     AuditCheckpoints c = new AuditCheckpoints(ctx);
     long every = Math.max(1000, ctx.config().getDuration(Setting.AUDIT_CHECKPOINT_EVERY).toMillis());
     return c.write().map(x -> {
-      c.timer = ctx.vertx().setPeriodic(every, id -> c.write());
+      // The first periodic one a period after this start-up's (not a second one at once).
+      ctx.scheduler().leased("audit-checkpoint", java.time.Duration.ofMillis(every), java.time.Duration.ofMillis(every), c::write);
       return c;
     });
   }
@@ -48,9 +51,8 @@ public final class AuditCheckpoints {
     }).onFailure(e -> LOG.warn("writing the audit checkpoint " + file + " failed; the next one tries again", e));
   }
 
-  /** Stops the period and writes the shutdown checkpoint. */
+  /** Writes the shutdown checkpoint (the scheduler has cancelled the period). */
   public Future<Void> close() {
-    if (timer >= 0) ctx.vertx().cancelTimer(timer);
     return write().<Void>mapEmpty().otherwiseEmpty();
   }
 }

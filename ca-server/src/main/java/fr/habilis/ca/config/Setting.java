@@ -103,6 +103,11 @@ public enum Setting {
   OCSP_SIGNER_RENEW_BEFORE("ocspSignerRenewBefore", "P90D", Kind.DURATION),
   OCSP_MAX_CERT_IDS("ocspMaxCertIds", "10", Kind.POSITIVE_INT),
   OCSP_CACHE_ENTRIES("ocspCacheEntries", "200000", Kind.POSITIVE_INT),
+  // --- several instances on one database (docs/deployment.md): how often each instance looks for
+  // a CRL, a revocation or an OCSP responder made by another one, and how long after a missed run
+  // another instance takes over a scheduled job from its holder.
+  CLUSTER_POLL_EVERY("clusterPollEvery", "PT2S", Kind.DURATION),
+  JOB_LEASE_GRACE("jobLeaseGrace", "PT30S", Kind.DURATION),
   // --- notices by e-mail (protocol-spec/notices.md); without smtpHost they are kept, listed by the RA API
   SMTP_HOST("smtpHost", null, Kind.HOSTNAME),
   SMTP_PORT("smtpPort", "587", Kind.PORT),

@@ -30,7 +30,8 @@ import javax.crypto.SecretKey;
 /**
  * Loads the CA hierarchy from its PKCS#12 keystore, generating it on the first start of a test
  * environment. Creation happens under an exclusive file lock and is published by an atomic
- * rename, so two starts racing on one data directory create exactly one hierarchy.
+ * rename, so two starts racing on one data directory create exactly one hierarchy; across data
+ * directories, {@link SharedHierarchy} records it in the database before the keystore is written.
  */
 public final class CaStore {
   public static final String KEYSTORE_FILE = "ca-keystore.p12";
@@ -38,8 +39,27 @@ public final class CaStore {
 
   private CaStore() {}
 
+  /**
+   * Makes a newly generated hierarchy durable: {@code write} writes the keystore; the database
+   * record goes first, in the same transaction (see {@link SharedHierarchy}).
+   */
+  @FunctionalInterface
+  interface Publish {
+    void publish(CaHierarchy created, KeystoreWrite write) throws Exception;
+  }
+
+  /** Writes the keystore file. */
+  @FunctionalInterface
+  interface KeystoreWrite {
+    void run() throws IOException, GeneralSecurityException;
+  }
+
   /** The hierarchy to run with: configured keystore, existing one, or (test only) a new one. */
   public static CaHierarchy loadOrCreate(HabilisConfig config, char[] password, Endpoints endpoints, Clock clock) {
+    return loadOrCreate(config, password, endpoints, clock, (created, write) -> write.run());
+  }
+
+  static CaHierarchy loadOrCreate(HabilisConfig config, char[] password, Endpoints endpoints, Clock clock, Publish publish) {
     if (config.isSet(Setting.CA_KEYSTORE)) {
       return load(Path.of(config.get(Setting.CA_KEYSTORE)), password, config);
     }
@@ -56,13 +76,56 @@ public final class CaStore {
             KeyAlgorithm.fromSetting(config.get(Setting.CA_KEY_ALGORITHM)),
             config.get(Setting.ROOT_CA_NAME), config.get(Setting.ORG_CA_NAME), config.get(Setting.PRO_CA_NAME),
             endpoints, clock, config.getDuration(Setting.OCSP_SIGNER_VALIDITY));
-        write(created, file, password, config);
+        publish.publish(created, () -> write(created, file, password, config));
         return created;
-      } catch (IOException | GeneralSecurityException e) {
-        throw new ConfigException("cannot create the CA keystore in " + config.dataDir() + ": " + e.getMessage(), e);
+      } catch (ConfigException e) {
+        throw e;
       } catch (IllegalArgumentException e) {
         throw new ConfigException("bad CA name in configuration: " + e.getMessage(), e);
+      } catch (Exception e) {
+        if (!(e instanceof IOException || e instanceof GeneralSecurityException)) {
+          throw new ConfigException("cannot record the new CA hierarchy in the database: " + e.getMessage(), e);
+        }
+        throw new ConfigException("cannot create the CA keystore in " + config.dataDir() + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /** Whether this instance has a keystore to load (configured, or in its data directory). */
+  static boolean hasKeystore(HabilisConfig config) {
+    return Files.exists(keystoreFile(config));
+  }
+
+  /** Where the keys are, for the database record and messages: the file and the aliases, no secret. */
+  static String keystoreRef(HabilisConfig config) {
+    return keystoreFile(config).toAbsolutePath() + " (aliases " + config.get(Setting.CA_ROOT_ALIAS) + ", "
+        + config.get(Setting.CA_ORG_ALIAS) + ", " + config.get(Setting.CA_PRO_ALIAS) + ", "
+        + config.get(Setting.CA_ORG_OCSP_ALIAS) + ", " + config.get(Setting.CA_PRO_OCSP_ALIAS) + ")";
+  }
+
+  /** The hierarchy from the keystore, never generated (an instance joining a recorded CA). */
+  static CaHierarchy loadExisting(HabilisConfig config, char[] password) {
+    Path file = keystoreFile(config);
+    if (!Files.exists(file)) throw new ConfigException("no CA keystore at " + file);
+    synchronized (JVM_LOCK) {
+      return load(file, password, config);
+    }
+  }
+
+  /**
+   * The keystore's current OCSP entry for {@code ca} (read again: another instance sharing the
+   * keystore may have renewed it), or {@code ca} unchanged when the entry cannot be read.
+   */
+  static IssuingCa reloadResponder(HabilisConfig config, char[] password, IssuingCa ca) throws IOException, GeneralSecurityException {
+    Path file = keystoreFile(config);
+    String alias = ca.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_OCSP_ALIAS) : config.get(Setting.CA_PRO_OCSP_ALIAS);
+    synchronized (JVM_LOCK) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      try (InputStream in = Files.newInputStream(file)) {
+        ks.load(in, password);
+      }
+      if (!(ks.getCertificate(alias) instanceof X509Certificate stored) || !ks.isKeyEntry(alias)) return ca;
+      return new IssuingCa(ca.id(), ca.certificate(), ca.privateKey(), stored, (PrivateKey) ks.getKey(alias, password));
     }
   }
 

@@ -37,4 +37,9 @@ public final class ResponderStore {
       throws IOException, GeneralSecurityException {
     return CaStore.renewResponder(config, password, served, due, renewer);
   }
+
+  /** {@code served} with the keystore's current responder entry, read again (another instance renewed it). */
+  public IssuingCa reload(IssuingCa served) throws IOException, GeneralSecurityException {
+    return CaStore.reloadResponder(config, password, served);
+  }
 }

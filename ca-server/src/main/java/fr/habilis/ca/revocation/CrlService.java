@@ -1,11 +1,15 @@
 package fr.habilis.ca.revocation;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.CaHierarchy;
 import fr.habilis.ca.pki.IssuingCa;
 import fr.habilis.ca.store.CrlRepository;
+import fr.habilis.ca.store.PublishedCrlRepository;
+import fr.habilis.ca.store.PublishedCrlRepository.StoredCrl;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.security.MessageDigest;
@@ -15,7 +19,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.Map;
@@ -26,8 +32,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * One full CRL per issuing CA, kept in memory and regenerated: a short, fixed delay after a
  * revocation (a burst of revocations coalesces into one CRL), and periodically, always well before
  * nextUpdate. The CRL number comes from the database, so it increases across restarts and instances.
+ *
+ * <p>Several instances serve the same CRL: every CRL signed is stored in {@code crl_published}
+ * unless a higher number is stored already, and each instance polls that table every
+ * {@code clusterPollEvery} and serves the highest number. A revocation through any instance is
+ * thus on every instance's CRL within {@code crlCoalesceDelay} + generation + {@code clusterPollEvery}.
+ * The periodic regeneration runs on the {@code crl-regeneration} lease holder only; the one after
+ * a revocation on the instance that revoked; one at start-up on the instance starting.
  */
 public final class CrlService {
+  private static final Logger LOG = LoggerFactory.getLogger(CrlService.class);
+  private static final Duration SKEW = Duration.ofSeconds(1);
   private final ServerContext ctx;
   /** CA id → the certificate and key signing its CRL; the root's only when its key is online (test environment). */
   private final Map<String, Issuer> issuers = new LinkedHashMap<>();
@@ -35,6 +50,7 @@ public final class CrlService {
   private final Map<String, AtomicBoolean> pending = new ConcurrentHashMap<>();
   private final Map<String, Future<Published>> running = new ConcurrentHashMap<>();
   private final Promise<Void> ready = Promise.promise();
+  private final PublishedCrlRepository stored = new PublishedCrlRepository();
 
   /** A signed CRL as served. */
   public record Published(byte[] der, long number, Instant thisUpdate, Instant nextUpdate, String etag) {}
@@ -54,17 +70,63 @@ public final class CrlService {
     return issuers.keySet();
   }
 
-  /** Generates the first CRLs and starts the periodic refresh. */
+  /** Generates the first CRLs, starts the periodic refresh (leased) and the poll for other instances' CRLs. */
   Future<Void> start() {
     Future.all(issuers.keySet().stream().map(this::regenerate).toList()).<Void>mapEmpty().onComplete(ready);
-    ctx.vertx().setPeriodic(60_000, id -> {
-      Duration every = ctx.config().getDuration(Setting.CRL_REGENERATE_EVERY);
-      for (String ca : issuers.keySet()) {
-        Published p = current.get(ca);
-        if (p == null || p.thisUpdate().plus(every).isBefore(ctx.clock().instant())) regenerate(ca);
-      }
-    });
+    Duration every = ctx.config().getDuration(Setting.CRL_REGENERATE_EVERY);
+    Duration check = every.compareTo(Duration.ofMinutes(1)) < 0 ? every : Duration.ofMinutes(1);
+    ctx.scheduler().leased("crl-regeneration", check, () -> regenerateDue(every));
+    ctx.scheduler().local(ctx.config().getDuration(Setting.CLUSTER_POLL_EVERY), this::pollStored);
     return ready.future();
+  }
+
+  /**
+   * The periodic pass: CRLs older than {@code every}, and CRLs that miss a revocation (its instance
+   * stopped or died before regenerating after it): a revocation is thus on the CRL within one
+   * pass even then. A revocation time is the revoking instance's clock: one made up to
+   * {@link #SKEW} before a CRL's thisUpdate counts as possibly missing (at most one extra CRL).
+   */
+  private Future<?> regenerateDue(Duration every) {
+    Instant now = ctx.clock().instant();
+    Instant oldest = issuers.keySet().stream().map(current::get)
+        .map(p -> p == null ? Instant.EPOCH : p.thisUpdate()).min(Instant::compareTo).orElse(now);
+    return ctx.db().tx(c -> stored.lastRevocations(c, oldest.minus(SKEW))).compose(last -> Future.all(issuers.keySet().stream()
+        .filter(ca -> {
+          Published p = current.get(ca);
+          Instant revoked = last.get(ca);
+          return p == null || p.thisUpdate().plus(every).isBefore(now)
+              || revoked != null && revoked.isAfter(p.thisUpdate().minus(SKEW));
+        })
+        .map(this::regenerate).toList()));
+  }
+
+  /** Serves the CRLs other instances stored since (higher numbers than the ones served here). */
+  private void pollStored() {
+    ctx.db().tx(c -> {
+      List<StoredCrl> newer = new ArrayList<>();
+      for (Map.Entry<String, Long> e : stored.numbers(c).entrySet()) {
+        Published p = current.get(e.getKey());
+        if (issuers.containsKey(e.getKey()) && p != null && e.getValue() > p.number()) {
+          stored.find(c, e.getKey()).ifPresent(newer::add);
+        }
+      }
+      return newer;
+    }).onSuccess(newer -> newer.forEach(crl -> serve(crl.caId(), published(crl.der(), crl.number(), crl.thisUpdate(),
+        crl.nextUpdate())))).onFailure(e -> LOG.warn("polling the stored CRLs failed; the next poll tries again", e));
+  }
+
+  /** Serves {@code p} unless a higher number is served already (numbers served never go back). */
+  private void serve(String caId, Published p) {
+    current.merge(caId, p, (old, candidate) -> candidate.number() > old.number() ? candidate : old);
+  }
+
+  private static Published published(byte[] der, long number, Instant thisUpdate, Instant nextUpdate) {
+    try {
+      String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 12) + "\"";
+      return new Published(der, number, thisUpdate, nextUpdate, etag);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   Future<Void> ready() {
@@ -79,7 +141,7 @@ public final class CrlService {
   void schedule(String caId) {
     AtomicBoolean flag = pending.get(caId);
     if (flag == null || !flag.compareAndSet(false, true)) return;
-    ctx.vertx().setTimer(Math.max(1, ctx.config().getDuration(Setting.CRL_COALESCE_DELAY).toMillis()), id -> {
+    ctx.scheduler().once(ctx.config().getDuration(Setting.CRL_COALESCE_DELAY), () -> {
       flag.set(false);
       regenerate(caId);
     });
@@ -107,13 +169,14 @@ public final class CrlService {
           stream(c, caId, thisUpdate, writer);
           return new Numbered(number, writer);
         })
-        .compose(r -> ctx.signers().executeBlocking(() -> {
-          byte[] der = r.writer().sign(issuer.certificate(), issuer.key(), r.number(), thisUpdate, nextUpdate);
-          String etag = "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(der), 0, 12) + "\"";
-          return new Published(der, r.number(), thisUpdate, nextUpdate, etag);
-        }, false))
+        .compose(r -> ctx.signers().executeBlocking(() -> published(
+            r.writer().sign(issuer.certificate(), issuer.key(), r.number(), thisUpdate, nextUpdate),
+            r.number(), thisUpdate, nextUpdate), false))
+        // Stored for the other instances; a higher number stored meanwhile is served at the next poll.
+        .compose(p -> ctx.db().tx(c -> stored.storeIfNewer(c, new StoredCrl(caId, p.number(), p.der(), thisUpdate, nextUpdate)))
+            .map(x -> p))
         .onSuccess(p -> {
-          current.put(caId, p);
+          serve(caId, p);
           ctx.metrics().crlGenerated(caId, System.nanoTime() - start, p.der().length);
         });
   }

@@ -2,6 +2,9 @@ package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.issuance.SerialNumbers;
+import fr.habilis.ca.store.HierarchyRepository;
+import io.vertx.core.Future;
 import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.HierarchyGenerator;
 import fr.habilis.ca.pki.IssuingCa;
@@ -28,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>A responder is renewed when less than {@code ocspSignerRenewBefore} (default 90 days), or a
  * third of {@code ocspSignerValidity} if that is shorter, is left; the new certificate lives
  * {@code ocspSignerValidity} (default 730 days). Checked every sixth of that lifetime (between one
- * second and one hour) and at start-up. A renewal is written into the CA keystore before it is
- * served, so a restart serves it and does not renew again; an instance sharing the keystore whose
- * responder is due adopts the one another instance stored, if that one is not due. The new
+ * second and one hour) by the lease holder, the first time at the first start-up. A renewal is
+ * written into the CA keystore before it is served, so a restart serves it and does not renew
+ * again, then recorded in the database, where the other instances find it (they read it from the
+ * shared keystore); an instance sharing the keystore whose responder is due adopts the one another
+ * instance stored, if that one is not due. The new
  * certificate replaces the published {@code /certs/{id}-ocsp.*} files. A keystore that cannot be
  * written (read-only mount, full disk) does not stop the renewal: the new responder is served from
  * memory, and the failure logged as SEVERE. A responder that cannot be renewed, or production CA
@@ -47,6 +52,9 @@ public final class ResponderRenewal {
   /** The issuing CAs with the responder currently served. */
   private final Map<String, IssuingCa> current = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final HierarchyRepository hierarchy = new HierarchyRepository();
+  /** Recorded responders this instance's keystore lacks, warned about once each. */
+  private final java.util.Set<String> warned = ConcurrentHashMap.newKeySet();
 
   ResponderRenewal(ServerContext ctx, OcspResponder responder, ResponderStore store, CaPublisher publisher) {
     this.ctx = ctx;
@@ -58,10 +66,43 @@ public final class ResponderRenewal {
     for (IssuingCa ca : ctx.ca().issuingCas()) current.put(ca.id(), ca);
   }
 
+  /**
+   * The check runs on the {@code ocsp-responder-renewal} lease holder only, so that one instance
+   * renews (a new key written once into the shared keystore, then recorded in {@code ca_responders});
+   * every instance polls that table and serves a responder renewed elsewhere, read from the keystore.
+   */
   void start() {
     long period = Math.max(1_000, Math.min(3_600_000, validity.toMillis() / 6));
-    check();
-    ctx.vertx().setPeriodic(period, id -> check());
+    ctx.scheduler().leased("ocsp-responder-renewal", Duration.ofMillis(period), this::check);
+    ctx.scheduler().local(ctx.config().getDuration(Setting.CLUSTER_POLL_EVERY), this::pickUp);
+  }
+
+  /** Serves the responders another instance renewed and recorded: the keystore's entry, if it is the recorded one. */
+  private void pickUp() {
+    if (running.get()) return;
+    ctx.db().tx(hierarchy::responders).compose(recorded -> ctx.signers().executeBlocking(() -> {
+      for (IssuingCa ca : current.values()) {
+        HierarchyRepository.Responder r = recorded.get(ca.id());
+        if (r == null || r.serial().equals(SerialNumbers.toHex(ca.ocspCertificate().getSerialNumber()))) continue;
+        IssuingCa reloaded = store.reload(ca);
+        if (!SerialNumbers.toHex(reloaded.ocspCertificate().getSerialNumber()).equals(r.serial())) {
+          if (warned.add(r.serial())) {
+            LOG.atError().log(() -> "OCSP responder " + r.serial() + " of CA " + ca.id() + " was renewed by another instance but is"
+                + " not in this instance's CA keystore: give every instance the same keystore (docs/deployment.md)");
+          }
+          continue;
+        }
+        synchronized (this) {
+          if (running.get()) return null;
+          responder.replaceSigner(reloaded);
+          current.put(ca.id(), reloaded);
+        }
+        publish(reloaded);
+        LOG.atInfo().log(() -> "OCSP responder of CA " + ca.id() + " renewed by another instance, now served, valid until "
+            + reloaded.ocspCertificate().getNotAfter().toInstant());
+      }
+      return null;
+    }, false)).onFailure(e -> LOG.warn("looking for OCSP responders renewed elsewhere failed", e));
   }
 
   /**
@@ -75,9 +116,9 @@ public final class ResponderRenewal {
   }
 
   /** One pass, off the event loop (key generation and signing); overlapping passes are skipped. */
-  void check() {
-    if (!running.compareAndSet(false, true)) return;
-    ctx.signers().executeBlocking(() -> {
+  Future<Void> check() {
+    if (!running.compareAndSet(false, true)) return Future.succeededFuture();
+    return ctx.signers().executeBlocking(() -> {
       Instant now = ctx.clock().instant();
       for (IssuingCa ca : current.values()) {
         if (now.isBefore(renewAt(ca.ocspCertificate()))) continue;
@@ -91,15 +132,24 @@ public final class ResponderRenewal {
             outcome = new ResponderStore.Outcome(newResponder(ca), true);
           }
           IssuingCa renewed = outcome.ca();
-          responder.replaceSigner(renewed);
-          current.put(ca.id(), renewed);
+          synchronized (this) {
+            responder.replaceSigner(renewed);
+            current.put(ca.id(), renewed);
+          }
           publish(renewed);
+          HierarchyRepository.Responder record = new HierarchyRepository.Responder(ca.id(),
+              SerialNumbers.toHex(renewed.ocspCertificate().getSerialNumber()), renewed.ocspCertificate().getEncoded());
           if (!outcome.renewedHere()) {
+            ctx.db().txBlocking(c -> {
+              hierarchy.recordResponder(c, record, now);
+              return null;
+            });
             LOG.atInfo().log(() -> "OCSP responder of CA " + ca.id() + " renewed by another instance, now served, valid until "
                 + renewed.ocspCertificate().getNotAfter().toInstant());
             continue;
           }
           ctx.db().txBlocking(c -> {
+            hierarchy.recordResponder(c, record, now);
             ctx.audit().append(c, "system", "ocsp.responder.renewed", ca.id(), new JsonObject()
                 .put("serial", renewed.ocspCertificate().getSerialNumber().toString(16))
                 .put("notAfter", renewed.ocspCertificate().getNotAfter().toInstant().toString())
@@ -114,7 +164,7 @@ public final class ResponderRenewal {
         }
       }
       warnIfCloseToExpiry(now);
-      return null;
+      return (Void) null;
     }, false).onComplete(x -> running.set(false));
   }
 

@@ -38,6 +38,7 @@ public final class RevocationApi {
   private final CrlService crl;
   private final RevocationService service;
   private final ResponderRenewal responders;
+  private final RevocationFeed feed;
 
   /** {@code store} and {@code publisher}: where a renewed OCSP responder is kept and published. */
   public RevocationApi(ServerContext ctx, ResponderStore store, CaPublisher publisher) {
@@ -45,6 +46,7 @@ public final class RevocationApi {
     this.ocsp = new OcspResponder(ctx);
     this.responders = new ResponderRenewal(ctx, ocsp, store, publisher);
     this.crl = new CrlService(ctx);
+    this.feed = new RevocationFeed(ctx, ocsp);
     this.service = new RevocationService(ctx, ocsp, crl);
   }
 
@@ -60,7 +62,9 @@ public final class RevocationApi {
   public void mount(Router router) {
     crl.start();
     responders.start();
-    ctx.vertx().setPeriodic(5 * 60_000, id -> ocsp.refreshAging());
+    feed.start();
+    // Per instance: each keeps its own cache of signed answers (docs/deployment.md).
+    ctx.scheduler().local(java.time.Duration.ofMinutes(5), ocsp::refreshAging);
     // A small status document until the server has a health/metrics endpoint (issue 17): the OCSP
     // responders served now and when each will be renewed.
     router.get("/status").handler(rc -> rc.response().putHeader("Content-Type", "application/json")

@@ -3,7 +3,6 @@ package fr.habilis.ca.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.TestServer;
@@ -25,12 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Status;
-import org.shredzone.acme4j.exception.AcmeServerException;
 
 /**
  * Issue 15 item 9: the EAB HMAC key the RA hands out is never in the database file; acme4j binds
  * with it across a restart; a database from before V15 has its clear keys sealed at start-up; a
- * database copied without the CA keystore binds nothing (unauthorized, not 500).
+ * database copied without the CA keystore (or its secret entry) serves nothing: no server starts on it.
  */
 class EabKeysAtRestTest {
   @TempDir Path tmp;
@@ -113,19 +111,42 @@ class EabKeysAtRestTest {
     assertEquals(Status.VALID, bind(old).getAccount().getStatus());
   }
 
+  /**
+   * A database copied without the CA keystore serves nothing: a server started on it refuses to
+   * (it belongs to another CA); with the CA keystore but not its secret entry too (the sealed EAB
+   * keys and checkpoints need that secret). Before issue 17 such a server started with a CA of its
+   * own, and bound nothing (unauthorized).
+   */
   @Test
   @DisabledIfSystemProperty(named = TestDatabases.PROPERTY, matches = "postgres", disabledReason = "copies the H2 file")
-  void aDatabaseCopiedWithoutTheKeystoreBindsNothing() throws Exception {
+  void aDatabaseCopiedWithoutTheKeystoreServesNothing() throws Exception {
     Path dir = tmp.resolve("data");
     server = TestServer.start(Map.of("dataDir", dir.toString()));
-    RaFixture.Credential cred = RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
+    RaFixture.of(server).habilitate("18751275100020", "0123456789", RaFixture.servSsl("example.test"));
     server.stop();
     Path copy = Files.createDirectories(tmp.resolve("copy"));
     Files.copy(dir.resolve("habilis.mv.db"), copy.resolve("habilis.mv.db"));
-    server = TestServer.start(Map.of("dataDir", copy.toString())); // a new keystore, hence another CA secret
-    AcmeServerException e = assertThrows(AcmeServerException.class, () -> bind(cred));
-    assertEquals("urn:ietf:params:acme:error:unauthorized", e.getType().toString());
-    assertTrue(e.getMessage().contains("cannot be verified by this CA"), e.getMessage());
+    fr.habilis.ca.config.ConfigException e = TestServer.startFails(Map.of("dataDir", copy.toString()));
+    assertTrue(e.getMessage().startsWith("this database belongs to the CA with root SHA-256"), e.getMessage());
+    try (var files = Files.list(copy)) {
+      // H2's own files aside (its trace file), nothing: no secret generated, no keystore, no certificate.
+      assertEquals(java.util.List.of(), files.map(f -> f.getFileName().toString()).filter(f -> !f.startsWith("habilis."))
+          .toList(), "nothing written");
+    }
+
+    // The CA's keys, without the secret entry (a new one is generated in the test environment).
+    char[] password = Files.readString(dir.resolve("keystore-password")).trim().toCharArray();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(dir.resolve(CaStore.KEYSTORE_FILE))) {
+      ks.load(in, password);
+    }
+    ks.deleteEntry("habilis-secret");
+    try (var out = Files.newOutputStream(copy.resolve(CaStore.KEYSTORE_FILE))) {
+      ks.store(out, password);
+    }
+    Files.copy(dir.resolve("keystore-password"), copy.resolve("keystore-password"));
+    e = TestServer.startFails(Map.of("dataDir", copy.toString()));
+    assertTrue(e.getMessage().contains("keystore secret (caSecretAlias habilis-secret) differs"), e.getMessage());
   }
 
   static boolean contains(byte[] haystack, byte[] needle) {

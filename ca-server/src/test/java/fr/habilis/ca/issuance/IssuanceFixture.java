@@ -38,7 +38,8 @@ final class IssuanceFixture implements AutoCloseable {
     db = TestDatabases.open(vertx, 4);
     ctx = new ServerContext(vertx, HabilisConfig.of(settings), ENDPOINTS,
         db, ca, new CaSecret(new byte[32]), new AuditLog(clock), vertx.createSharedWorkerExecutor("test-signers", 2), clock,
-        fr.habilis.ca.metrics.Metrics.disabled());
+        fr.habilis.ca.metrics.Metrics.disabled(),
+        new fr.habilis.ca.jobs.Scheduler(vertx, db, clock, java.time.Duration.ofSeconds(30)));
     service = new IssuanceService(ctx);
   }
 

@@ -25,9 +25,8 @@ import org.junit.jupiter.api.Test;
  * to one real SMTP server: every notice leaves exactly once, and both instances do send.
  * Two processes cannot open one H2 file, so the database is served by an H2 TCP server on a free
  * loopback port (on the PostgreSQL pass, by the test cluster); both instances share one data directory, so the second loads the CA hierarchy,
- * TLS certificate and RA token the first created (with two data directories the second would
- * generate a CA of its own: HabilisServer keeps the CA keystore in the data directory, not in the
- * database).
+ * TLS certificate and RA token the first created (with two data directories, the second must be
+ * given the first one's keystore, or it refuses to start: see TwoInstancesOneCaTest).
  */
 class TwoInstancesNoticeTest {
 
