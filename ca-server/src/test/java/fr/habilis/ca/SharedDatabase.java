@@ -15,7 +15,8 @@ import org.h2.tools.Server;
 /**
  * One database for several server instances of a test: an H2 TCP server on a free loopback port
  * (two processes, or two pools, cannot share an H2 file). {@link #start} is the one place that
- * makes the URL: point it at a PostgreSQL database to run the same tests there.
+ * makes the URL; on the PostgreSQL pass ({@code -Dhabilis.test.db=postgres}) it is a fresh database
+ * of the test cluster instead.
  */
 public final class SharedDatabase implements AutoCloseable {
   private final Server h2;
@@ -29,6 +30,10 @@ public final class SharedDatabase implements AutoCloseable {
   }
 
   public static SharedDatabase start() throws Exception {
+    if (fr.habilis.ca.store.TestDatabases.postgres()) {
+      // The PostgreSQL pass: a fresh database of the test cluster, which any number of pools share.
+      return new SharedDatabase(null, null, fr.habilis.ca.store.PostgresCluster.shared().createDatabase());
+    }
     Path dir = Files.createTempDirectory("habilis-shared-db");
     int port;
     try (ServerSocket s = new ServerSocket()) {
@@ -69,6 +74,7 @@ public final class SharedDatabase implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (h2 == null) return;
     h2.stop();
     TestServer.deleteRecursively(dir);
   }

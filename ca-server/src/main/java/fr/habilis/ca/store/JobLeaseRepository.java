@@ -1,11 +1,8 @@
 package fr.habilis.ca.store;
 
 import static fr.habilis.ca.store.Sql.instant;
-import static fr.habilis.ca.store.Sql.utc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,47 +22,26 @@ public final class JobLeaseRepository {
    */
   public boolean claim(Connection c, String job, String instance, Instant now, Duration period, Duration grace)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE job_leases SET holder = ?, expires_at = ?, last_run_at = ?,"
-        + " runs = runs + 1 WHERE job = ? AND (holder = ? OR holder IS NULL OR expires_at <= ?)"
-        + " AND (last_run_at IS NULL OR last_run_at <= ?)")) {
-      ps.setString(1, instance);
-      ps.setObject(2, utc(now.plus(period).plus(grace)));
-      ps.setObject(3, utc(now));
-      ps.setString(4, job);
-      ps.setString(5, instance);
-      ps.setObject(6, utc(now));
-      ps.setObject(7, utc(now.minus(period)));
-      return ps.executeUpdate() == 1;
-    }
+    return Sql.update(c, "UPDATE job_leases SET holder = ?, expires_at = ?, last_run_at = ?, runs = runs + 1"
+        + " WHERE job = ? AND (holder = ? OR holder IS NULL OR expires_at <= ?) AND (last_run_at IS NULL OR last_run_at <= ?)",
+        instance, now.plus(period).plus(grace), now, job, instance, now, now.minus(period)) == 1;
   }
 
   /** The row of a job not seeded by a migration (a job added without one); no-op when it exists. */
   public void ensure(Connection c, String job) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO job_leases (job) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM job_leases WHERE job = ?)")) {
-      ps.setString(1, job);
-      ps.setString(2, job);
-      ps.executeUpdate();
-    }
+    Sql.update(c, "INSERT INTO job_leases (job) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM job_leases WHERE job = ?)", job, job);
   }
 
   /** At a clean stop: this instance's leases end now, so another instance takes over at its next tick. */
   public int release(Connection c, String instance, Instant now) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE job_leases SET expires_at = ? WHERE holder = ? AND expires_at > ?")) {
-      ps.setObject(1, utc(now));
-      ps.setString(2, instance);
-      ps.setObject(3, utc(now));
-      return ps.executeUpdate();
-    }
+    return Sql.update(c, "UPDATE job_leases SET expires_at = ? WHERE holder = ? AND expires_at > ?", now, instance, now);
   }
 
   public Map<String, Lease> all(Connection c) throws SQLException {
     Map<String, Lease> out = new LinkedHashMap<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT job, holder, expires_at, last_run_at, runs FROM job_leases ORDER BY job");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.put(rs.getString(1), new Lease(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getLong(5)));
-      }
+    for (Lease l : Sql.list(c, "SELECT job, holder, expires_at, last_run_at, runs FROM job_leases ORDER BY job",
+        rs -> new Lease(rs.getString(1), rs.getString(2), instant(rs, 3), instant(rs, 4), rs.getLong(5)))) {
+      out.put(l.job(), l);
     }
     return out;
   }
