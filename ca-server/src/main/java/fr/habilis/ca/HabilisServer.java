@@ -76,6 +76,8 @@ public final class HabilisServer {
   private HealthApi health;
   private InFlight inFlight;
   private AcmeApi acme;
+  private Listener metricsListener;
+  private String metricsUrl;
 
   private HabilisServer(Vertx vertx, ServerContext context, Listener http, Listener https, Path trustPem, Path raTokenFile) {
     this.vertx = vertx;
@@ -95,6 +97,7 @@ public final class HabilisServer {
       ProductionGuards.check(initial);
       probePort(initial, Setting.HTTP_PORT);
       probePort(initial, Setting.HTTPS_PORT);
+      if (initial.isSet(Setting.METRICS_PORT)) probePort(initial, Setting.METRICS_PORT);
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
@@ -115,7 +118,10 @@ public final class HabilisServer {
     inFlight.install(httpsRouter);
     HealthApi health = new HealthApi();
     health.mount(httpRouter); // live from the first accepted connection; ready once serving
-    if (metrics.isEnabled()) new MetricsApi(metrics, initial.get(Setting.METRICS_TOKEN)).mount(httpRouter);
+    boolean ownMetricsListener = metrics.isEnabled() && initial.isSet(Setting.METRICS_PORT);
+    if (metrics.isEnabled() && !ownMetricsListener) {
+      new MetricsApi(metrics, initial.get(Setting.METRICS_TOKEN)).mount(httpRouter);
+    }
     WorkerExecutor signers = vertx.createSharedWorkerExecutor("habilis-signers", Math.max(2, instances));
     Clock clock = Clock.systemUTC();
 
@@ -147,7 +153,8 @@ public final class HabilisServer {
                     server.inFlight = inFlight;
                     server.acme = acme;
                     recovery.start();
-                    return AuditCheckpoints.start(ctx).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
+                    Future<Void> metricsListening = ownMetricsListener ? server.startMetricsListener() : Future.succeededFuture();
+                    return metricsListening.compose(x -> AuditCheckpoints.start(ctx)).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
                       health.serving(ctx);
@@ -261,6 +268,30 @@ public final class HabilisServer {
         endpointsJson().encodePrettily().getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * {@code metricsPort} set: /metrics on a listener of its own (plain HTTP, {@code metricsBindAddress},
+   * default bindAddress), so that scrapers reach it on a network relying parties do not.
+   */
+  private Future<Void> startMetricsListener() {
+    HabilisConfig config = context.config();
+    String host = config.isSet(Setting.METRICS_BIND_ADDRESS) ? config.get(Setting.METRICS_BIND_ADDRESS)
+        : config.get(Setting.BIND_ADDRESS);
+    Router router = Router.router(vertx);
+    new MetricsApi(context.metrics(), config.get(Setting.METRICS_TOKEN)).mount(router);
+    notFound(router);
+    return Listener.start(vertx, connectionOptions(config, new HttpServerOptions()), router, host,
+            config.getInt(Setting.METRICS_PORT), 1, config.getInt(Setting.MAX_CONNECTIONS_PER_IP))
+        .recover(err -> Future.failedFuture(new ConfigException("cannot listen on " + host + ":"
+            + config.get(Setting.METRICS_PORT) + " (metricsPort): " + rootMessage(err), err)))
+        .map(listener -> {
+          metricsListener = listener;
+          String urlHost = host.contains(":") ? "[" + host + "]" : host;
+          metricsUrl = "http://" + ("0.0.0.0".equals(host) || "::".equals(host) ? config.hostname() : urlHost)
+              + ":" + listener.port() + "/metrics";
+          return null;
+        });
+  }
+
   public JsonObject endpointsJson() {
     Endpoints e = context.endpoints();
     return new JsonObject()
@@ -270,7 +301,7 @@ public final class HabilisServer {
         .put("httpUrl", e.httpBase())
         .put("ocspUrl", e.ocspUrl())
         .put("healthUrl", e.healthUrl())
-        .put("metricsUrl", context.metrics().isEnabled() ? e.metricsUrl() : null)
+        .put("metricsUrl", !context.metrics().isEnabled() ? null : metricsUrl != null ? metricsUrl : e.metricsUrl())
         .put("httpsPort", https.port())
         .put("httpPort", http.port())
         .put("trustPem", trustPem.toString())
@@ -334,7 +365,8 @@ public final class HabilisServer {
     long deadline = System.nanoTime() + grace.toNanos();
     // A client gone before its answer ends its connection's drain, not its finalization: wait for
     // those too (within the same grace), so that the pool never closes under an order processing.
-    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace))
+    Future<Void> listeners = Future.join(https.shutdown(vertx, grace), http.shutdown(vertx, grace),
+            metricsListener == null ? Future.succeededFuture() : metricsListener.shutdown(vertx, grace))
         .transform(x -> acme == null ? Future.<Void>succeededFuture() : acme.finalizationsSettled()
             .timeout(Math.max(1, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS).otherwiseEmpty());
     int[] unanswered = {0};
@@ -357,7 +389,8 @@ public final class HabilisServer {
   private static void probePort(HabilisConfig config, Setting port) {
     int p = config.getInt(port);
     if (p == 0) return;
-    String host = config.get(Setting.BIND_ADDRESS);
+    String host = port == Setting.METRICS_PORT && config.isSet(Setting.METRICS_BIND_ADDRESS)
+        ? config.get(Setting.METRICS_BIND_ADDRESS) : config.get(Setting.BIND_ADDRESS);
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(host, p));

@@ -30,6 +30,10 @@ public enum Setting {
   METRICS_ENABLED("metricsEnabled", "true", Kind.BOOLEAN),
   /** When set, /metrics answers only {@code Authorization: Bearer <token>} (the HTTP listener is public). */
   METRICS_TOKEN("metricsToken", null, Kind.STRING),
+  /** When set, /metrics is served on its own plain-HTTP listener (this port; 0 = any free port) instead of the HTTP listener. */
+  METRICS_PORT("metricsPort", null, Kind.PORT),
+  /** Address of the metrics listener (with metricsPort): e.g. a private network's, while the HTTP listener faces relying parties. */
+  METRICS_BIND_ADDRESS("metricsBindAddress", null, Kind.STRING),
   /** {@code text}: one readable line per event; {@code json}: one JSON object per line (logging/Logging). */
   LOG_FORMAT("logFormat", "text", Kind.ENUM, "text", "json"),
   /** Level of Habilis's own loggers; libraries log at WARN and above whatever this is. */

@@ -128,6 +128,21 @@ class MetricsEndpointTest {
   }
 
   @Test
+  void aMetricsPortServesThemOnAListenerOfTheirOwnAndTheHttpListenerNoLonger() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("metricsPort", "0", "metricsBindAddress", "127.0.0.1"))) {
+      JsonObject endpoints = new JsonObject(Files.readString(server.dataDir().resolve("endpoints.json")));
+      String url = endpoints.getString("metricsUrl");
+      assertTrue(url.startsWith("http://127.0.0.1:") && url.endsWith("/metrics"), url);
+      assertFalse(url.startsWith(server.endpoints().httpBase()), url);
+      HttpResponse<String> ok = get(url, null);
+      assertEquals(200, ok.statusCode());
+      assertFalse(PrometheusText.parse(ok.body()).named("habilis_jvm_threads_live_threads").isEmpty());
+      assertEquals(404, get(server.endpoints().httpBase() + "/metrics", null).statusCode());
+      assertEquals(404, get(url.replace("/metrics", "/ocsp"), null).statusCode(), "nothing but metrics there");
+    }
+  }
+
+  @Test
   void metricsCanBeTurnedOff() throws Exception {
     try (TestServer server = TestServer.start(Map.of("metricsEnabled", "false"))) {
       assertEquals(404, get(server.endpoints().httpBase() + "/metrics", null).statusCode());
