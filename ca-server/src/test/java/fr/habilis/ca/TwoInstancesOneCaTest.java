@@ -15,38 +15,28 @@ import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.ASN1OctetString;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.ocsp.BasicOCSPResp;
 import org.bouncycastle.cert.ocsp.CertificateID;
 import org.bouncycastle.cert.ocsp.OCSPReqBuilder;
 import org.bouncycastle.cert.ocsp.OCSPResp;
 import org.bouncycastle.cert.ocsp.RevokedStatus;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,10 +89,10 @@ class TwoInstancesOneCaTest {
         RaFixture.Credential cred = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("two.test"));
         RawAcmeClient acme = new RawAcmeClient(lb, LB + "/acme/directory");
         RawAcmeClient.expect(acme.register(cred), 201, "newAccount");
-        KeyPair key = ecKey();
+        KeyPair key = TestCerts.ecKey();
         String pem = acme.issue(new JsonObject().put("identifiers", new JsonArray()
-            .add(new JsonObject().put("type", "dns").put("value", "www.two.test"))), csr(key, "www.two.test"));
-        List<X509Certificate> chain = chain(pem);
+            .add(new JsonObject().put("type", "dns").put("value", "www.two.test"))), TestCerts.dnsCsr(key, "www.two.test"));
+        List<X509Certificate> chain = TestCerts.chain(pem);
         assertEquals(0, lb.failures(), "no request refused (a nonce from one instance is good at the other)");
         assertTrue(lb.served(0) >= 4 && lb.served(1) >= 4, lb.served(0) + " / " + lb.served(1));
 
@@ -238,23 +228,6 @@ class TwoInstancesOneCaTest {
     return r.getResponses()[0].getCertStatus() instanceof RevokedStatus;
   }
 
-  static List<X509Certificate> chain(String pem) throws Exception {
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
-        .map(c -> (X509Certificate) c).toList();
-  }
 
-  static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
-  }
 
-  static byte[] csr(KeyPair kp, String name) throws Exception {
-    ExtensionsGenerator ext = new ExtensionsGenerator();
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
-    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
-        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
-  }
 }

@@ -1,28 +1,14 @@
 package fr.habilis.ca.notify;
 
+import fr.habilis.ca.TestCerts;
 import fr.habilis.ca.TestServer;
 import fr.habilis.ca.acme.RawAcmeClient;
 import fr.habilis.ca.interop.RaFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Drives the RA API and ACME over HTTPS for the notice tests, with the addresses the notices go to. */
 final class NoticeFixture {
@@ -105,20 +91,11 @@ final class NoticeFixture {
 
   /** A SERV_SSL certificate for {@code name}; its serial in hexadecimal. */
   static String issue(RawAcmeClient client, String name) throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    KeyPair kp = g.generateKeyPair();
-    ExtensionsGenerator ext = new ExtensionsGenerator();
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
-    byte[] csr = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
-        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
     String pem = client.issue(new JsonObject().put("identifiers", new JsonArray()
-        .add(new JsonObject().put("type", "dns").put("value", name))), csr);
-    X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
-    return fr.habilis.ca.issuance.SerialNumbers.toHex(cert.getSerialNumber());
+        .add(new JsonObject().put("type", "dns").put("value", name))), TestCerts.dnsCsr(TestCerts.ecKey(), name));
+    return fr.habilis.ca.issuance.SerialNumbers.toHex(TestCerts.chain(pem).get(0).getSerialNumber());
   }
+
 
   /** The outbox as the RA API lists it (at most 500 rows). */
   JsonArray notices(String query) throws Exception {

@@ -1,30 +1,18 @@
 package fr.habilis.ca.revocation;
 
+import fr.habilis.ca.TestCerts;
 import fr.habilis.ca.TestServer;
 import fr.habilis.ca.acme.RawAcmeClient;
 import fr.habilis.ca.interop.RaFixture;
 import fr.habilis.ca.issuance.SerialNumbers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.util.List;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.ExtensionsGenerator;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 /** Issues real certificates through ACME and talks to the RA and the revocation endpoints. */
 public final class RevocationFixture {
@@ -62,23 +50,15 @@ public final class RevocationFixture {
   }
 
   static List<X509Certificate> chain(String pem) throws Exception {
-    return CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII))).stream()
-        .map(c -> (X509Certificate) c).toList();
+    return TestCerts.chain(pem);
   }
 
   static KeyPair ecKey() throws Exception {
-    KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-    g.initialize(new ECGenParameterSpec("secp256r1"));
-    return g.generateKeyPair();
+    return TestCerts.ecKey();
   }
 
   static byte[] csr(KeyPair kp, String name) throws Exception {
-    ExtensionsGenerator ext = new ExtensionsGenerator();
-    ext.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName(GeneralName.dNSName, name)));
-    return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=" + name), kp.getPublic())
-        .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, ext.generate())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
+    return TestCerts.dnsCsr(kp, name);
   }
 
   public HttpResponse<String> raPost(String path, JsonObject body) throws Exception {
