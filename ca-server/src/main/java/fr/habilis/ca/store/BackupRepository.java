@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** The statements of an online backup: H2's {@code BACKUP TO} and the figures a restore is checked against. */
 public final class BackupRepository {
@@ -27,12 +26,7 @@ public final class BackupRepository {
 
   /** The last CRL number of each issuing CA. */
   public static Map<String, Long> crlNumbers(Connection c) throws SQLException {
-    Map<String, Long> numbers = new TreeMap<>();
-    for (Map.Entry<String, Long> e : Sql.list(c, "SELECT ca_id, crl_number FROM crl_state",
-        rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
-      numbers.put(e.getKey(), e.getValue());
-    }
-    return numbers;
+    return Sql.map(c, "SELECT ca_id, crl_number FROM crl_state ORDER BY ca_id", rs -> rs.getString(1), rs -> rs.getLong(2));
   }
 
   /** The schema version Flyway reached: a backup restores into a server of that version or later. */

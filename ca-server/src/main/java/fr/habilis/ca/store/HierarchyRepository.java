@@ -50,12 +50,7 @@ public final class HierarchyRepository {
   }
 
   public Map<String, String> settings(Connection c) throws SQLException {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<String, String> e : Sql.list(c, "SELECT name, setting_value FROM ca_settings ORDER BY name",
-        rs -> Map.entry(rs.getString(1), rs.getString(2)))) {
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
+    return Sql.map(c, "SELECT name, setting_value FROM ca_settings ORDER BY name", rs -> rs.getString(1), rs -> rs.getString(2));
   }
 
   /** Records the settings not recorded yet (a setting added by a later version); keeps the others. */

@@ -5,7 +5,6 @@ import static fr.habilis.ca.store.Sql.instant;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,12 +15,7 @@ public final class PublishedCrlRepository {
 
   /** The number of each CA's stored CRL (0: none yet): what an instance polls. */
   public Map<String, Long> numbers(Connection c) throws SQLException {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Long> e : Sql.list(c, "SELECT ca_id, crl_number FROM crl_published",
-        rs -> Map.entry(rs.getString(1), rs.getLong(2)))) {
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
+    return Sql.map(c, "SELECT ca_id, crl_number FROM crl_published", rs -> rs.getString(1), rs -> rs.getLong(2));
   }
 
   public Optional<StoredCrl> find(Connection c, String caId) throws SQLException {
@@ -31,13 +25,8 @@ public final class PublishedCrlRepository {
 
   /** The latest revocation time of each CA among those after {@code since} (through the revoked_at index). */
   public Map<String, Instant> lastRevocations(Connection c, Instant since) throws SQLException {
-    Map<String, Instant> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Instant> e : Sql.list(c,
-        "SELECT ca_id, MAX(revoked_at) FROM revoked_certificates WHERE revoked_at > ? GROUP BY ca_id",
-        rs -> Map.entry(rs.getString(1), instant(rs, 2)), since)) {
-      out.put(e.getKey(), e.getValue());
-    }
-    return out;
+    return Sql.map(c, "SELECT ca_id, MAX(revoked_at) FROM revoked_certificates WHERE revoked_at > ? GROUP BY ca_id",
+        rs -> rs.getString(1), rs -> instant(rs, 2), since);
   }
 
   /** Stores {@code crl} unless a CRL with a higher number is stored already; true when stored. */

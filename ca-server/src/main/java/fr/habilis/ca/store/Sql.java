@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -48,6 +50,16 @@ public final class Sql {
     List<T> result = new ArrayList<>();
     try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) result.add(row.map(rs));
+    }
+    return result;
+  }
+
+  /** Two-column rows as a map, first column the key, in the query's order. */
+  public static <K, V> Map<K, V> map(Connection c, String sql, RowMapper<K> key, RowMapper<V> value, Object... args)
+      throws SQLException {
+    Map<K, V> result = new LinkedHashMap<>();
+    try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) result.put(key.map(rs), value.map(rs));
     }
     return result;
   }
