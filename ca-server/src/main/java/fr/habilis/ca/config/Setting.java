@@ -41,6 +41,8 @@ public enum Setting {
   DB_USER("dbUser", null, Kind.STRING),
   DB_PASSWORD("dbPassword", null, Kind.STRING),
   DB_POOL_SIZE("dbPoolSize", "8", Kind.POSITIVE_INT),
+  /** H2 file: SHUTDOWN COMPACT at a graceful stop (store/Database#closeCompacted; issue 18). */
+  H2_COMPACT_ON_STOP("h2CompactOnStop", "true", Kind.BOOLEAN),
   // --- RA API
   RA_TOKEN("raToken", null, Kind.STRING),
   // --- CA material
