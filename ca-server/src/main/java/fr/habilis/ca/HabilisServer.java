@@ -378,7 +378,8 @@ public final class HabilisServer {
         // The listeners are closed: nothing appends any more, this checkpoint is the chain's end.
         .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.close())
         .eventually(() -> vertx.executeBlocking(() -> {
-          context.db().close();
+          if (context.config().getBoolean(Setting.H2_COMPACT_ON_STOP)) context.db().closeCompacted();
+          else context.db().close();
           return null;
         }, false))
         .eventually(() -> context.signers().close())

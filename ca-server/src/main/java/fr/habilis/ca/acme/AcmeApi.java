@@ -141,6 +141,7 @@ public final class AcmeApi {
     long purgeEvery = Math.max(1_000, ctx.config().getDuration(Setting.NONCE_LIFETIME).toMillis() / 4);
     ctx.scheduler().leased("nonce-purge", java.time.Duration.ofMillis(purgeEvery),
         () -> ctx.db().tx(c -> Nonces.purge(c, ctx.clock().instant())));
+    OrderRetention.schedule(ctx, store);
   }
 
   /** The recovery of orders left processing by a stopped process (start it once the API is mounted). */

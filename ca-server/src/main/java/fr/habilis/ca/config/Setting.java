@@ -45,6 +45,8 @@ public enum Setting {
   DB_USER("dbUser", null, Kind.STRING),
   DB_PASSWORD("dbPassword", null, Kind.STRING),
   DB_POOL_SIZE("dbPoolSize", "8", Kind.POSITIVE_INT),
+  /** H2 file: SHUTDOWN COMPACT at a graceful stop (store/Database#closeCompacted; issue 18). */
+  H2_COMPACT_ON_STOP("h2CompactOnStop", "true", Kind.BOOLEAN),
   // --- RA API
   RA_TOKEN("raToken", null, Kind.STRING),
   // --- CA material
@@ -78,6 +80,12 @@ public enum Setting {
   ACME_WEBSITE("acmeWebsite", null, Kind.URL),
   NONCE_LIFETIME("nonceLifetime", "PT1H", Kind.DURATION),
   ORDER_LIFETIME("orderLifetime", "P7D", Kind.DURATION),
+  /**
+   * Finished orders (valid or invalid since, or never finalized and expired for, this long) are
+   * deleted with their authorizations by the leased order-purge job (acme/OrderRetention); their
+   * URLs then answer 404. Certificates, serials, revocations and the audit trail are kept for ever.
+   */
+  ORDER_RETENTION("orderRetention", "P30D", Kind.DURATION),
   ACME_MAX_BODY_BYTES("acmeMaxBodyBytes", "65536", Kind.POSITIVE_INT),
   RATE_LIMIT_WINDOW("rateLimitWindow", "PT1H", Kind.DURATION),
   RATE_LIMIT_ORDERS_PER_ACCOUNT("rateLimitOrdersPerAccount", "300", Kind.POSITIVE_INT),

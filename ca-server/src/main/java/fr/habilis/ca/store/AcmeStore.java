@@ -210,6 +210,35 @@ public final class AcmeStore {
     return Sql.first(c, "SELECT csr FROM acme_orders WHERE id = ?", rs -> rs.getBytes(1), id).orElse(null);
   }
 
+  // --- retention of finished orders (acme/OrderRetention)
+
+  /**
+   * Deletes up to {@code limit} orders finished before {@code cutoff}, with their authorizations,
+   * and returns how many: valid or invalid with their last change before it, or still ready and
+   * expired before it. An order in processing is never taken (the recovery still needs it). The
+   * rows are locked and the condition checked again by the same statement that picks them, so a
+   * concurrent change cannot slip between the choice and the deletion. Nothing else references an
+   * order: certificates carry their own serial and data, the audit trail its own copy.
+   */
+  public int deleteFinishedBefore(Connection c, Instant cutoff, int limit) throws SQLException {
+    List<Long> ids = new ArrayList<>();
+    // One status per query: each one walks the (status, updated_at) index.
+    for (String status : List.of("valid", "invalid")) {
+      if (ids.size() < limit) {
+        ids.addAll(Sql.list(c, "SELECT id FROM acme_orders WHERE status = ? AND updated_at < ? ORDER BY updated_at"
+            + " LIMIT ? FOR UPDATE", rs -> rs.getLong(1), status, cutoff, limit - ids.size()));
+      }
+    }
+    if (ids.size() < limit) {
+      ids.addAll(Sql.list(c, "SELECT id FROM acme_orders WHERE status = 'ready' AND expires_at < ? ORDER BY id"
+          + " LIMIT ? FOR UPDATE", rs -> rs.getLong(1), cutoff, limit - ids.size()));
+    }
+    if (ids.isEmpty()) return 0;
+    Object[] args = ids.toArray();
+    Sql.update(c, "DELETE FROM acme_authorizations WHERE order_id IN (" + Sql.marks(ids.size()) + ")", args);
+    return Sql.update(c, "DELETE FROM acme_orders WHERE id IN (" + Sql.marks(ids.size()) + ")", args);
+  }
+
   /** Order ids of an account, newest first, from {@code before} (exclusive) on; {@code limit + 1} to detect a next page. */
   public List<Long> orderIds(Connection c, long accountId, long before, int limit) throws SQLException {
     return Sql.list(c, "SELECT id FROM acme_orders WHERE account_id = ? AND id < ? AND status <> 'invalid'"

@@ -103,6 +103,31 @@ public final class Database implements AutoCloseable {
     return dataSource.getJdbcUrl().startsWith("jdbc:postgresql:");
   }
 
+  /**
+   * Closes like {@link #close}, but an H2 file is first compacted: {@code SHUTDOWN COMPACT} copies
+   * the live data into a new file that replaces the old one (a crash in between leaves the old
+   * file, which H2 cleans up at the next open). Every commit writes an MVStore chunk, and the old
+   * chunks that still hold a few live pages are only reclaimed by compaction, which H2 runs in a
+   * background thread that durable commits (WRITE_DELAY=0) do without, and for at most 200 ms when
+   * it closes: the file grew by about 115 KB per issued certificate (issue 18). This costs a read
+   * of the file at each graceful stop (about 16 s for 2.5 GB on the 2-core development machine).
+   */
+  public void closeCompacted() {
+    if (dataSource.getJdbcUrl().startsWith("jdbc:h2:file:")) {
+      if (workers != null) workers.close();
+      try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        s.execute("SHUTDOWN COMPACT");
+      } catch (SQLException e) {
+        // 90121: the database closed under the statement and its connection, which is how
+        // SHUTDOWN ends. Anything else: it closed all the same, and the next stop compacts.
+        if (e.getErrorCode() != org.h2.api.ErrorCode.DATABASE_CALLED_AT_SHUTDOWN) {
+          org.slf4j.LoggerFactory.getLogger(Database.class).warn("compacting the H2 file on stop failed: {}", e.getMessage());
+        }
+      }
+    }
+    close();
+  }
+
   @Override
   public void close() {
     if (workers != null) workers.close();
