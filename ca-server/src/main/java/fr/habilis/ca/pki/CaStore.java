@@ -250,7 +250,7 @@ public final class CaStore {
     }
   }
 
-  /** The secret-key entry {@code alias}, checked (AES, at least 256 bits); null when there is none. */
+  /** The secret-key entry {@code alias}, checked (a secret key of at least 256 bits); null when there is none. */
   private static CaSecret secretEntry(KeyStore ks, Path file, String alias, char[] password) throws GeneralSecurityException {
     if (!ks.containsAlias(alias)) return null;
     if (!(ks.getKey(alias, password) instanceof SecretKey key) || key.getEncoded() == null || key.getEncoded().length < 32) {
