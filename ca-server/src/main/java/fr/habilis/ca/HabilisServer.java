@@ -21,6 +21,7 @@ import fr.habilis.ca.pki.CaPublisher;
 import fr.habilis.ca.pki.CaSecret;
 import fr.habilis.ca.pki.PolicyPage;
 import fr.habilis.ca.pki.CaStore;
+import fr.habilis.ca.pki.KeystoreReadAhead;
 import fr.habilis.ca.pki.ResponderStore;
 import fr.habilis.ca.pki.SharedHierarchy;
 import fr.habilis.ca.pki.TlsMaterial;
@@ -54,6 +55,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Habilis server: plain-HTTP listener (CA certificates, CRLs, OCSP) and HTTPS listener
@@ -61,6 +64,7 @@ import java.util.stream.Stream;
  * must be known before the CA certificates (which embed its URLs) can be generated.
  */
 public final class HabilisServer {
+  private static final Logger LOG = LoggerFactory.getLogger(HabilisServer.class);
   public static final String RA_TOKEN_FILE = "ra-token";
   public static final String KEYSTORE_PASSWORD_FILE = "keystore-password";
 
@@ -101,6 +105,7 @@ public final class HabilisServer {
     } catch (ConfigException e) {
       return Future.failedFuture(e);
     }
+    long began = System.nanoTime();
     Path dataDir = initial.dataDir();
     boolean freshDataDir = !Files.exists(dataDir);
     String host = initial.get(Setting.BIND_ADDRESS);
@@ -128,12 +133,17 @@ public final class HabilisServer {
     int maxPerIp = initial.getInt(Setting.MAX_CONNECTIONS_PER_IP);
     return Listener.start(vertx, connectionOptions(initial, new HttpServerOptions().setHttp2ClearTextEnabled(false)), httpRouter, host,
             initial.getInt(Setting.HTTP_PORT), instances, maxPerIp)
-        .compose(http -> vertx.executeBlocking(() -> prepare(vertx, initial, http.port(), clock), false)
+        .compose(http -> vertx.executeBlocking(() -> {
+              phase("HTTP listener bound", began);
+              return prepare(vertx, initial, http.port(), clock);
+            }, false)
             .compose(p -> {
+              long prepared = phase("prepared (database, keys, TLS)", began);
               HttpServerOptions tlsOptions = connectionOptions(initial, new HttpServerOptions().setSsl(true).setUseAlpn(true)
                   .setKeyCertOptions(p.tls().keyCertOptions()));
               return Listener.start(vertx, tlsOptions, httpsRouter, host, p.config().getInt(Setting.HTTPS_PORT), instances, maxPerIp)
                   .compose(https -> {
+                    long httpsBound = phase("HTTPS listener bound", prepared);
                     String httpsBase = p.config().isSet(Setting.PUBLIC_URL) ? p.config().get(Setting.PUBLIC_URL)
                         : "https://" + p.config().hostname() + ":" + https.port();
                     Endpoints endpoints = new Endpoints(httpsBase, p.httpOnly().httpBase());
@@ -153,11 +163,14 @@ public final class HabilisServer {
                     server.inFlight = inFlight;
                     server.acme = acme;
                     recovery.start();
+                    long mounted = phase("APIs mounted, notifier and recovery started", httpsBound);
                     Future<Void> metricsListening = ownMetricsListener ? server.startMetricsListener() : Future.succeededFuture();
                     return metricsListening.compose(x -> AuditCheckpoints.start(ctx)).onSuccess(c -> server.checkpoints = c).compose(c -> vertx.executeBlocking(() -> {
+                      phase("audit checkpoint written", mounted);
                       server.writeEndpointsJson();
                       DataDirectory.ownerOnly(p.config().dataDir().resolve("endpoints.json"));
                       health.serving(ctx);
+                      phase("ready, since start", began);
                       return server;
                     }, false));
                   })
@@ -211,6 +224,7 @@ public final class HabilisServer {
   }
 
   private static Prepared prepare(Vertx vertx, HabilisConfig initial, int httpPort, Clock clock) throws Exception {
+    long t = System.nanoTime();
     Path dataDir = initial.dataDir();
     DataDirectory.secure(dataDir, initial.isProduction());
     String httpBase = initial.isSet(Setting.PUBLIC_HTTP_URL) ? initial.get(Setting.PUBLIC_HTTP_URL)
@@ -218,6 +232,8 @@ public final class HabilisServer {
     Endpoints httpOnly = new Endpoints(null, httpBase);
 
     Notifier.checkSettings(initial);
+    // An existing keystore is read meanwhile, on a thread of its own (only read; see KeystoreReadAhead).
+    KeystoreReadAhead readAhead = KeystoreReadAhead.start(initial, dataDir.resolve(KEYSTORE_PASSWORD_FILE));
     // The database first: on an H2 file in use by another instance it fails here, before this
     // instance has written anything (secrets, CA material, published certificates).
     Database db;
@@ -227,6 +243,7 @@ public final class HabilisServer {
     } catch (RuntimeException e) {
       throw new ConfigException("cannot open database " + redact(initial.dbUrl()) + ": " + rootMessage(e), e);
     }
+    t = phase("database opened and migrated", t);
     Path raTokenFile = dataDir.resolve(RA_TOKEN_FILE);
     HabilisConfig config;
     CaHierarchy ca;
@@ -240,18 +257,22 @@ public final class HabilisServer {
       // One CA per database: join the recorded hierarchy, or record this one (docs/deployment.md);
       // without a keystore to join with, refused before a secret is generated into the data directory.
       scheduler = new Scheduler(vertx, db, clock, initial.getDuration(Setting.JOB_LEASE_GRACE));
-      SharedHierarchy shared = new SharedHierarchy(db, initial, scheduler.instance(), clock);
+      SharedHierarchy shared = new SharedHierarchy(db, initial, scheduler.instance(), clock, readAhead);
       shared.refuseWithoutKeystore();
       String raToken = Secrets.configuredOrGenerated(initial, Setting.RA_TOKEN, raTokenFile);
       config = initial.with(Setting.RA_TOKEN, raToken);
       char[] ksPassword = Secrets.configuredOrGenerated(config, Setting.KEYSTORE_PASSWORD, dataDir.resolve(KEYSTORE_PASSWORD_FILE)).toCharArray();
       ca = shared.loadOrCreate(ksPassword, httpOnly);
-      caSecret = CaStore.loadOrCreateSecret(config, ksPassword);
+      t = phase("CA hierarchy loaded and checked", t);
+      CaSecret secretAhead = readAhead.secret();
+      caSecret = secretAhead != null ? secretAhead : CaStore.loadOrCreateSecret(config, ksPassword);
       shared.checkSecret(caSecret);
       ca = shared.reconcileResponders(ca, ksPassword);
+      t = phase("CA secret and responders checked", t);
       EabRepository eab = new EabRepository(new EabKeySealer(caSecret));
       db.txBlocking(eab::sealClearKeys); // keys of a database from before V15
       tls = TlsMaterial.loadOrCreate(config, ca, clock);
+      t = phase("TLS material", t);
       responders = new ResponderStore(config, ksPassword);
       publisher = new CaPublisher(ca);
       trustPem = publisher.writeTo(dataDir.resolve("certs"));
@@ -261,6 +282,13 @@ public final class HabilisServer {
       throw e;
     }
     return new Prepared(config, httpOnly, db, ca, caSecret, tls, trustPem, raTokenFile, publisher, responders, scheduler);
+  }
+
+  /** Debug ({@code logLevel: debug}): how long a start-up phase took; returns now, the next phase's start. */
+  private static long phase(String what, long since) {
+    long now = System.nanoTime();
+    LOG.debug("start-up: {} in {} ms", what, (now - since) / 1_000_000);
+    return now;
   }
 
   private void writeEndpointsJson() throws IOException {

@@ -154,14 +154,8 @@ public final class CaStore {
         try (InputStream in = Files.newInputStream(file)) {
           ks.load(in, password);
         }
-        if (ks.containsAlias(alias)) {
-          if (!(ks.getKey(alias, password) instanceof SecretKey key) || key.getEncoded() == null
-              || key.getEncoded().length < 32) {
-            throw new ConfigException("CA keystore " + file + ": the entry '" + alias + "' (caSecretAlias) must be a"
-                + " secret key of at least 256 bits");
-          }
-          return new CaSecret(key.getEncoded());
-        }
+        CaSecret existing = secretEntry(ks, file, alias, password);
+        if (existing != null) return existing;
         if (!mayCreate) {
           throw new ConfigException("CA keystore " + file + " has no secret key under alias '" + alias
               + "' (caSecretAlias), which protects EAB keys and signs audit checkpoints; add one with: keytool -genseckey"
@@ -235,16 +229,54 @@ public final class CaStore {
     return config.isSet(Setting.CA_KEYSTORE) ? Path.of(config.get(Setting.CA_KEYSTORE)) : config.dataDir().resolve(KEYSTORE_FILE);
   }
 
+  /** The keystore's hierarchy and its CA secret (null when it has none), from one read of the file. */
+  public record Snapshot(CaHierarchy hierarchy, CaSecret secret) {}
+
+  /**
+   * Reads an existing keystore once for both the hierarchy and the CA secret: the file's MAC and
+   * its certificates cost a PBKDF2 each per read, so start-up reads it here, once, on a thread of
+   * its own while the database opens (see {@link KeystoreReadAhead}). Nothing is written.
+   */
+  static Snapshot readExisting(HabilisConfig config, char[] password) {
+    Path file = keystoreFile(config);
+    synchronized (JVM_LOCK) {
+      KeyStore ks = read(file, password);
+      CaHierarchy h = hierarchy(ks, file, password, config);
+      try {
+        return new Snapshot(h, secretEntry(ks, file, config.get(Setting.CA_SECRET_ALIAS), password));
+      } catch (GeneralSecurityException e) {
+        throw new ConfigException("cannot read the CA secret in " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The secret-key entry {@code alias}, checked (a secret key of at least 256 bits); null when there is none. */
+  private static CaSecret secretEntry(KeyStore ks, Path file, String alias, char[] password) throws GeneralSecurityException {
+    if (!ks.containsAlias(alias)) return null;
+    if (!(ks.getKey(alias, password) instanceof SecretKey key) || key.getEncoded() == null || key.getEncoded().length < 32) {
+      throw new ConfigException("CA keystore " + file + ": the entry '" + alias + "' (caSecretAlias) must be a"
+          + " secret key of at least 256 bits");
+    }
+    return new CaSecret(key.getEncoded());
+  }
+
   static CaHierarchy load(Path file, char[] password, HabilisConfig config) {
-    KeyStore ks;
+    return hierarchy(read(file, password), file, password, config);
+  }
+
+  private static KeyStore read(Path file, char[] password) {
     try (InputStream in = Files.newInputStream(file)) {
-      ks = KeyStore.getInstance("PKCS12");
+      KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(in, password);
+      return ks;
     } catch (IOException | GeneralSecurityException e) {
       String why = e.getCause() instanceof java.security.UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")
           ? "wrong keystore password" : e.getMessage();
       throw new ConfigException("cannot read CA keystore " + file + ": " + why);
     }
+  }
+
+  private static CaHierarchy hierarchy(KeyStore ks, Path file, char[] password, HabilisConfig config) {
     try {
       X509Certificate root = certificate(ks, file, config.get(Setting.CA_ROOT_ALIAS));
       PrivateKey rootKey = ks.isKeyEntry(config.get(Setting.CA_ROOT_ALIAS))

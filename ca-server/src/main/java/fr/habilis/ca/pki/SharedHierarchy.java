@@ -43,11 +43,19 @@ public final class SharedHierarchy {
   private final HierarchyRepository repo = new HierarchyRepository();
   private final JobLeaseRepository leases = new JobLeaseRepository();
 
+  /** The keystore read ahead (start-up), or one that reads nothing ahead. */
+  private final KeystoreReadAhead readAhead;
+
   public SharedHierarchy(Database db, HabilisConfig config, String instance, Clock clock) {
+    this(db, config, instance, clock, null);
+  }
+
+  public SharedHierarchy(Database db, HabilisConfig config, String instance, Clock clock, KeystoreReadAhead readAhead) {
     this.db = db;
     this.config = config;
     this.instance = instance;
     this.clock = clock;
+    this.readAhead = readAhead;
   }
 
   /** Refuses at once an instance with no keystore on a database that has a CA (before anything is written). */
@@ -158,7 +166,8 @@ public final class SharedHierarchy {
     if (!CaStore.hasKeystore(config)) {
       throw refusal(recorded, "this instance cannot load its keys: no CA keystore at " + CaStore.keystoreRef(config));
     }
-    return join(recorded, CaStore.loadExisting(config, password));
+    CaHierarchy ahead = readAhead == null ? null : readAhead.hierarchy();
+    return join(recorded, ahead != null ? ahead : CaStore.loadExisting(config, password));
   }
 
   private CaHierarchy join(Recorded recorded, CaHierarchy h) {
