@@ -406,8 +406,14 @@ public final class HabilisServer {
         // The listeners are closed: nothing appends any more, this checkpoint is the chain's end.
         .eventually(() -> checkpoints == null ? Future.succeededFuture() : checkpoints.close())
         .eventually(() -> vertx.executeBlocking(() -> {
-          if (context.config().getBoolean(Setting.H2_COMPACT_ON_STOP)) context.db().closeCompacted();
-          else context.db().close();
+          if (context.config().getBoolean(Setting.H2_COMPACT_ON_STOP)) {
+            context.db().closeCompacted();
+            // SHUTDOWN COMPACT writes a new file under the process umask (644): owner-only again,
+            // or the next production start refuses a data directory others can read.
+            DataDirectory.tighten(context.config().dataDir());
+          } else {
+            context.db().close();
+          }
           return null;
         }, false))
         .eventually(() -> context.signers().close())

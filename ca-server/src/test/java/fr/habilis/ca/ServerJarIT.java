@@ -344,6 +344,14 @@ class ServerJarIT {
     String stderr = Files.readString(stderrFile);
     if (exit >= 0) assertEquals(exit, p.exitValue(), stderr);
     else assertTrue(p.exitValue() == 0 || p.exitValue() == 1, p.exitValue() + " " + stderr);
+    // The stop compacts the H2 file into a new one: it must stay owner-only (a production start
+    // refuses a data directory others can read; the compacted file was 644 before).
+    try (var files = Files.list(work.resolve("habilis-data"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f)),
+            f + " after the graceful stop");
+      }
+    }
 
     Process again = start(env);
     try {

@@ -82,7 +82,9 @@ public final class Restore {
     org.h2.tools.Restore.execute(zip.toString(), dataDir.toString(), "habilis");
     Files.copy(checkpointFile, dataDir.resolve(AuditCheckpoint.FILE), StandardCopyOption.REPLACE_EXISTING);
     DataDirectory.tighten(dataDir);
-    return verify(config, manifest, checkpoint, from, keptAs);
+    Outcome outcome = verify(config, manifest, checkpoint, from, keptAs);
+    DataDirectory.tighten(dataDir); // files H2 created while the restored copy was opened and migrated
+    return outcome;
   }
 
   /** The restored database holds at least what the manifest counted, and its chain reaches the checkpoint. */
