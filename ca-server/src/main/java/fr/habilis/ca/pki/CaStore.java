@@ -120,10 +120,7 @@ public final class CaStore {
     Path file = keystoreFile(config);
     String alias = ca.id().equals(CaHierarchy.ORG) ? config.get(Setting.CA_ORG_OCSP_ALIAS) : config.get(Setting.CA_PRO_OCSP_ALIAS);
     synchronized (JVM_LOCK) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      try (InputStream in = Files.newInputStream(file)) {
-        ks.load(in, password);
-      }
+      KeyStore ks = readPkcs12(file, password);
       if (!(ks.getCertificate(alias) instanceof X509Certificate stored) || !ks.isKeyEntry(alias)) return ca;
       return new IssuingCa(ca.id(), ca.certificate(), ca.privateKey(), stored, (PrivateKey) ks.getKey(alias, password));
     }
@@ -150,10 +147,7 @@ public final class CaStore {
     synchronized (JVM_LOCK) {
       try (FileChannel lockFile = initLock(config);
           FileLock lock = lockFile.lock()) {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-          ks.load(in, password);
-        }
+        KeyStore ks = readPkcs12(file, password);
         CaSecret existing = secretEntry(ks, file, alias, password);
         if (existing != null) return existing;
         if (!mayCreate) {
@@ -191,10 +185,7 @@ public final class CaStore {
     synchronized (JVM_LOCK) {
       try (FileChannel lockFile = initLock(config);
           FileLock lock = lockFile.lock()) {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(file)) {
-          ks.load(in, password);
-        }
+        KeyStore ks = readPkcs12(file, password);
         if (ks.getCertificate(alias) instanceof X509Certificate stored && ks.isKeyEntry(alias)
             && !stored.getSerialNumber().equals(served.ocspCertificate().getSerialNumber()) && !due.test(stored)) {
           IssuingCa adopted = new IssuingCa(served.id(), served.certificate(), served.privateKey(), stored,
@@ -350,5 +341,14 @@ public final class CaStore {
     java.util.Set<java.nio.file.OpenOption> options = java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) return FileChannel.open(path, options);
     return FileChannel.open(path, options, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  }
+
+  /** The PKCS#12 file as it is on disk now (callers hold the CA lock when they may rewrite it). */
+  private static KeyStore readPkcs12(Path file, char[] password) throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(file)) {
+      ks.load(in, password);
+    }
+    return ks;
   }
 }
