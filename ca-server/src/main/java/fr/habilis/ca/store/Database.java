@@ -19,10 +19,13 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final WorkerExecutor workers;
+  /** Embedded H2 file only: the store written before answers, for several transactions at once. */
+  private final GroupCommit groupCommit;
 
-  private Database(HikariDataSource dataSource, WorkerExecutor workers) {
+  private Database(HikariDataSource dataSource, WorkerExecutor workers, GroupCommit groupCommit) {
     this.dataSource = dataSource;
     this.workers = workers;
+    this.groupCommit = groupCommit;
   }
 
   /** Opens the pool and brings the schema to the latest migration. */
@@ -37,15 +40,26 @@ public final class Database implements AutoCloseable {
     config.setPoolName("habilis-db");
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     HikariDataSource ds = new HikariDataSource(config);
+    GroupCommit groupCommit;
     try {
       migrate(ds);
+      try (Connection c = ds.getConnection()) {
+        groupCommit = GroupCommit.of(c);
+        if (groupCommit != null) { // the migrations: in the file before any answer
+          groupCommit.begin();
+          groupCommit.afterCommit(c, true);
+        }
+      }
     } catch (RuntimeException e) {
       ds.close();
       throw e;
+    } catch (SQLException e) {
+      ds.close();
+      throw new IllegalStateException("cannot open the database: " + e.getMessage(), e);
     }
     WorkerExecutor workers =
         vertx == null ? null : vertx.createSharedWorkerExecutor("habilis-db", poolSize);
-    return new Database(ds, workers);
+    return new Database(ds, workers, groupCommit);
   }
 
   static void migrate(DataSource ds) {
@@ -65,15 +79,23 @@ public final class Database implements AutoCloseable {
       throw new IllegalStateException("JDBC called on an event-loop thread; use Database.tx");
     }
     try (Connection c = dataSource.getConnection()) {
+      if (groupCommit != null) groupCommit.begin();
+      boolean committed = false;
       try {
         T result = work.run(c);
+        boolean wrote = groupCommit != null && GroupCommit.wrote(c);
         c.commit();
+        committed = true;
+        if (groupCommit != null) groupCommit.afterCommit(c, wrote);
         return result;
       } catch (Throwable t) {
-        try {
-          c.rollback();
-        } catch (SQLException rollbackFailure) {
-          t.addSuppressed(rollbackFailure);
+        if (!committed) {
+          if (groupCommit != null) groupCommit.afterRollback();
+          try {
+            c.rollback();
+          } catch (SQLException rollbackFailure) {
+            t.addSuppressed(rollbackFailure);
+          }
         }
         throw t;
       }
