@@ -33,12 +33,14 @@ final class Accounts {
   private final AcmeStore store;
   private final AcmeUrls urls;
   private final RegistryService registry;
+  private final AccountCache cache;
 
-  Accounts(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry) {
+  Accounts(ServerContext ctx, AcmeStore store, AcmeUrls urls, RegistryService registry, AccountCache cache) {
     this.ctx = ctx;
     this.store = store;
     this.urls = urls;
     this.registry = registry;
+    this.cache = cache;
   }
 
   Future<AcmeApi.Reply> newAccount(AcmeApi.Signed r) {
@@ -112,7 +114,8 @@ final class Accounts {
 
   Future<AcmeApi.Reply> account(AcmeApi.Signed r) {
     long id = own(r);
-    if (r.jws().isPostAsGet()) return Future.succeededFuture(AcmeApi.Reply.json(200, json(r.account())));
+    // Read in the request's transaction: the cached account may be older than its contact.
+    if (r.jws().isPostAsGet()) return r.tx(c -> AcmeApi.Reply.json(200, json(store.accountById(c, id).orElseThrow())));
     JsonObject payload = r.jws().payload();
     Object status = payload.getValue("status");
     if (status != null && !"deactivated".equals(status)) {
@@ -131,7 +134,7 @@ final class Accounts {
         ctx.audit().append(c, actor, "acme.account.deactivated", urls.account(id), "{}");
       }
       return AcmeApi.Reply.json(200, json(store.accountById(c, id).orElseThrow()));
-    });
+    }).onComplete(x -> cache.evict(id));
   }
 
   Future<AcmeApi.Reply> orders(AcmeApi.Signed r) {
@@ -183,7 +186,7 @@ final class Accounts {
       ctx.audit().append(c, "acme-account:" + account.id(), "acme.account.keyChanged", urls.account(account.id()),
           new JsonObject().put("from", account.thumbprint()).put("to", thumbprint).encode());
       return AcmeApi.Reply.json(200, json(store.accountById(c, account.id()).orElseThrow()));
-    });
+    }).onComplete(x -> cache.evict(account.id()));
   }
 
   /** The account URL must be the signer's own: an account never reads or changes another. */

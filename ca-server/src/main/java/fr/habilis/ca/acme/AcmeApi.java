@@ -37,7 +37,10 @@ public final class AcmeApi {
   private final AcmeUrls urls;
   /** Seconds a client may keep the directory (an hour: a new resource is seen within one). */
   private static final int DIRECTORY_MAX_AGE = 3600;
-  private final AcmeStore store = new AcmeStore();
+  private static final AcmeStore STORE = new AcmeStore();
+  private final AcmeStore store = STORE;
+  /** Accounts' keys, so that a request needs no transaction to verify its signature. */
+  private final AccountCache accountCache = new AccountCache(10_000);
   private final Promise<Nonces> nonces = Promise.promise();
   private final Accounts accounts;
   private final Orders orders;
@@ -62,13 +65,28 @@ public final class AcmeApi {
     private final Database db;
     private final Instant nonceExpires;
     private final AtomicBoolean nonceSpent = new AtomicBoolean();
+    /** Set when the account came from the cache: the nonce's transaction checks it is unchanged. */
+    private final AccountCache recheckIn;
 
-    Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account, Database db, Instant nonceExpires) {
+    Signed(RoutingContext rc, SignedRequest jws, AcmeStore.Account account, Database db, Instant nonceExpires,
+        AccountCache recheckIn) {
       this.rc = rc;
       this.jws = jws;
       this.account = account;
       this.db = db;
       this.nonceExpires = nonceExpires;
+      this.recheckIn = recheckIn;
+    }
+
+    /** False when a cached account was deactivated or changed its key since (evicted then). */
+    private boolean accountUnchanged(java.sql.Connection c) throws java.sql.SQLException {
+      if (recheckIn == null || STORE.accountUnchanged(c, account.id(), account.thumbprint())) return true;
+      recheckIn.evict(account.id());
+      return false;
+    }
+
+    private DomainError accountChanged() {
+      return DomainError.unauthorized("account " + jws.kid + " is no longer valid with this key");
     }
 
     RoutingContext rc() {
@@ -90,6 +108,7 @@ public final class AcmeApi {
         if (spending && !Nonces.use(c, jws.nonce, nonceExpires)) {
           throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used");
         }
+        if (spending && !accountUnchanged(c)) throw accountChanged();
         T result = work.run(c);
         if (spending) nonceSpent.set(true); // set only when the work succeeded: commit follows
         return result;
@@ -108,8 +127,8 @@ public final class AcmeApi {
         if (!Nonces.use(c, jws.nonce, nonceExpires)) {
           throw DomainError.of(ErrorKind.BAD_NONCE, "the nonce has already been used");
         }
-        return null;
-      }).mapEmpty();
+        return accountUnchanged(c); // the nonce is spent either way
+      }).compose(unchanged -> unchanged ? Future.<Void>succeededFuture() : Future.failedFuture(accountChanged()));
     }
   }
 
@@ -132,7 +151,7 @@ public final class AcmeApi {
     this.ctx = ctx;
     this.urls = new AcmeUrls(ctx.endpoints());
     this.registry = registry;
-    this.accounts = new Accounts(ctx, store, urls, registry);
+    this.accounts = new Accounts(ctx, store, urls, registry, accountCache);
     this.orders = new Orders(ctx, store, urls, registry);
     this.nonceRejectPercent = ctx.config().getInt(Setting.TEST_NONCE_REJECT_PERCENT);
     ctx.db().tx(Nonces::sharedKey).map(key -> new Nonces(key, ctx.clock(), ctx.config().getDuration(Setting.NONCE_LIFETIME)))
@@ -248,22 +267,29 @@ public final class AcmeApi {
       long accountId = jws.kid == null ? -1 : urls.accountId(jws.kid);
       if (jws.kid != null && accountId < 0) throw DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid);
       if (accountId >= 0) RequestObserver.account(rc, accountId);
-      // The signature is checked off the event loop: with the account's stored key (a read-only
-      // transaction) or with the request's own key.
-      Future<AcmeStore.Account> verified = jws.kid != null
-          ? ctx.db().tx(c -> {
-              AcmeStore.Account account = store.accountById(c, accountId)
-                  .orElseThrow(() -> DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid));
-              if (!account.isValid()) throw DomainError.unauthorized("account " + jws.kid + " is " + account.status());
-              jws.verify(account.jwk());
-              return account;
-            })
-          : ctx.signers().executeBlocking(() -> {
-              jws.verify(jws.jwk);
-              return null;
-            }, false);
+      // The signature is checked off the event loop: with the account's key, cached or read in a
+      // read-only transaction, or with the request's own key. A cached key that no longer verifies
+      // may have been changed by another instance: the stored one decides.
+      AccountCache.Entry cached = accountId >= 0 ? accountCache.get(accountId) : null;
+      Future<AcmeStore.Account> verified;
+      if (cached != null) {
+        verified = ctx.signers().executeBlocking(() -> {
+          jws.verify(cached.key());
+          return cached.account();
+        }, false).recover(e -> {
+          accountCache.evict(accountId);
+          return verifyWithStoredKey(jws, accountId);
+        });
+      } else if (jws.kid != null) {
+        verified = verifyWithStoredKey(jws, accountId);
+      } else {
+        verified = ctx.signers().executeBlocking(() -> {
+          jws.verify(jws.jwk);
+          return null;
+        }, false);
+      }
       verified.compose(account -> {
-            Signed signed = new Signed(rc, jws, account, ctx.db(), expires);
+            Signed signed = new Signed(rc, jws, account, ctx.db(), expires, cached != null ? accountCache : null);
             Future<Reply> reply;
             try {
               reply = resource.handle(signed);
@@ -277,6 +303,16 @@ public final class AcmeApi {
           })
           .onSuccess(reply -> send(rc, reply))
           .onFailure(rc::fail);
+    });
+  }
+
+  private Future<AcmeStore.Account> verifyWithStoredKey(SignedRequest jws, long accountId) {
+    return ctx.db().tx(c -> {
+      AcmeStore.Account account = store.accountById(c, accountId)
+          .orElseThrow(() -> DomainError.of(ErrorKind.ACCOUNT_DOES_NOT_EXIST, "no account " + jws.kid));
+      if (!account.isValid()) throw DomainError.unauthorized("account " + jws.kid + " is " + account.status());
+      jws.verify(accountCache.put(account).key());
+      return account;
     });
   }
 

@@ -61,6 +61,12 @@ public final class AcmeStore {
   }
 
   /** What the notices need of a valid account: its contact URLs and its administrator's id. */
+  /** Whether the account is still valid with this key: a cached account's check, inside the request's transaction. */
+  public boolean accountUnchanged(Connection c, long id, String thumbprint) throws SQLException {
+    return Sql.exists(c, "SELECT 1 FROM acme_accounts WHERE id = ? AND status = 'valid' AND key_thumbprint = ?",
+        id, thumbprint);
+  }
+
   public record AccountContact(List<String> contact, String adminId) {}
 
   public Optional<AccountContact> validAccountContact(Connection c, long id) throws SQLException {
