@@ -1,5 +1,6 @@
 package fr.habilis.ca.issuance;
 
+import fr.habilis.ca.pki.EcdsaSigner;
 import fr.habilis.ca.pki.IssuingCa;
 import fr.habilis.ca.pki.KeyAlgorithm;
 import java.math.BigInteger;
@@ -166,7 +167,12 @@ public final class CertificateBuilder {
 
   private ContentSigner signer(IssuingCa issuer) throws OperatorCreationException {
     // SHA-256 with RSA; for ECDSA the hash matching the curve (RFC 5480 §4: SHA-384 with P-384).
-    JcaContentSignerBuilder b = new JcaContentSignerBuilder(KeyAlgorithm.signatureAlgorithmFor(issuer.privateKey()));
+    String algorithm = KeyAlgorithm.signatureAlgorithmFor(issuer.privateKey());
+    if (provider == null) { // unless a benchmark chose the provider: EC keys sign without JCA (EcdsaSigner)
+      ContentSigner ec = EcdsaSigner.contentSigner(issuer.privateKey(), algorithm.startsWith("SHA384"));
+      if (ec != null) return ec;
+    }
+    JcaContentSignerBuilder b = new JcaContentSignerBuilder(algorithm);
     b.setProvider(provider != null ? provider : CryptoProviders.forAlgorithm(issuer.privateKey().getAlgorithm()));
     return b.build(issuer.privateKey());
   }

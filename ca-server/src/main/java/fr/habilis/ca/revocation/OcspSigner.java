@@ -1,6 +1,7 @@
 package fr.habilis.ca.revocation;
 
 import fr.habilis.ca.issuance.CryptoProviders;
+import fr.habilis.ca.pki.EcdsaSigner;
 import fr.habilis.ca.pki.IssuingCa;
 import java.security.PrivateKey;
 import java.time.Instant;
@@ -49,7 +50,8 @@ final class OcspSigner {
     builder.build(key); // fail at start, not at the first request, if the key cannot sign
     this.signers = ThreadLocal.withInitial(() -> {
       try {
-        return builder.build(key);
+        ContentSigner ec = EcdsaSigner.contentSigner(key, false); // EC keys: without JCA
+        return ec != null ? ec : builder.build(key);
       } catch (OperatorCreationException e) {
         throw new IllegalStateException(e);
       }

@@ -15,8 +15,11 @@ import fr.habilis.ca.issuance.SubjectNames;
 import fr.habilis.ca.pki.HierarchyGenerator;
 import fr.habilis.ca.pki.IssuingCa;
 import fr.habilis.ca.pki.KeyAlgorithm;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -55,7 +58,8 @@ public class IssuanceBenchmark {
   @Param({"RSA-4096", "RSA-2048", "EC-P384"})
   public String caKey;
 
-  @Param({"BC", "JDK"})
+  /** SERVER: the server's own choice (EcdsaSigner for EC keys, the JDK for RSA); BC, JDK: through JCA. */
+  @Param({"SERVER", "BC", "JDK"})
   public String provider;
 
   private CertificateBuilder builder;
@@ -68,8 +72,16 @@ public class IssuanceBenchmark {
     Endpoints endpoints = new Endpoints("https://localhost:8443", "http://localhost:8080");
     issuer = HierarchyGenerator.generate(KeyAlgorithm.fromSetting(caKey), Setting.ROOT_CA_NAME.defaultValue(),
         Setting.ORG_CA_NAME.defaultValue(), Setting.PRO_CA_NAME.defaultValue(), endpoints, Clock.systemUTC()).org();
+    // The key as the server holds it: read back from PKCS#8 by the JDK, as its keystore gives it.
+    PrivateKey asLoaded = KeyFactory.getInstance(issuer.privateKey().getAlgorithm())
+        .generatePrivate(new PKCS8EncodedKeySpec(issuer.privateKey().getEncoded()));
+    issuer = new IssuingCa(issuer.id(), issuer.certificate(), asLoaded, issuer.ocspCertificate(), issuer.ocspKey());
     builder = new CertificateBuilder(IssuanceSettings.from(HabilisConfig.of(Map.of()), endpoints),
-        provider.equals("BC") ? CryptoProviders.BC : CryptoProviders.jdk(issuer.privateKey().getAlgorithm()));
+        switch (provider) {
+          case "SERVER" -> null;
+          case "BC" -> CryptoProviders.BC;
+          default -> CryptoProviders.jdk(issuer.privateKey().getAlgorithm());
+        });
     Profile profile = Profiles.get(ProfileName.SERV_SSL);
     var leafKey = KeyAlgorithm.EC_P256.generate();
     leaf = new CertificateBuilder.Leaf(profile,
