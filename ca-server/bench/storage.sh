@@ -8,6 +8,7 @@
 #   ca-server/bench/storage.sh                           # H2 (habilis.mv.db), 20,000 flows, c=4
 #   STORE=postgres FLOWS=20000 ca-server/bench/storage.sh # PostgreSQL: a throw-away cluster
 #   KEEP=1 ...                                           # keep the work directory (data, logs)
+#   JAR=/tmp/other.jar SKIP_BUILD=1 ...                  # another build of the server
 # H2: the size is that of habilis.mv.db; by table, DISK_SPACE_USED (the table, its indexes and
 # LOBs; the rest of the file is free space and H2's own maps). PostgreSQL 15 (Debian's binaries,
 # initdb/pg_ctl as in PostgresCluster; as root through runuser -u postgres): pg_database_size, and
@@ -21,7 +22,7 @@ ACME_GO=${ACME_GO:-/tmp/acme-go}; GEN=$ACME_GO/target/acme-go
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 [ -x "$GEN" ] || { echo "no generator at $GEN (copy /work/shared/bench/acme-go there and run ./build.sh)"; exit 1; }
 [ "${SKIP_BUILD:-0}" = 1 ] || (cd .. && ./mvnw -B -o -q -pl ca-server -DskipTests package)
-JAR=$PWD/target/habilis-ca-server.jar
+JAR=${JAR:-$PWD/target/habilis-ca-server.jar}     # JAR=/path/other.jar SKIP_BUILD=1: another build
 WORK=$(mktemp -d /tmp/habilis-storage.XXXXXX); chmod 755 "$WORK"
 DATA=$WORK/data; mkdir -p "$DATA"
 DOMAIN=load.test; LOG=$WORK/storage.log
@@ -117,6 +118,9 @@ while [ "$done_flows" -lt "$FLOWS" ]; do
   r=${r%.*}; [ "${r:-0}" -gt 0 ] && rate=$r
   [ "${n:-0}" -gt 0 ] || { echo "no flow in round $round"; exit 1; }
 done
+# The file as it is between two stops (H2: before the stop's compaction), per flow counted.
+printf '%-16s %6d flows         database %8.1f MB  %6.1f KB per flow\n' "while running" "$done_flows" \
+  "$(echo "$(db_bytes) / 1048576" | bc -l)" "$(echo "$(db_bytes) / 1024 / $done_flows" | bc -l)" | tee -a "$LOG"
 stop
 echo "stopped in ${STOP_S} s" | tee -a "$LOG"
 report "after the run"

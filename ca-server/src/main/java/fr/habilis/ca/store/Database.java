@@ -62,8 +62,36 @@ public final class Database implements AutoCloseable {
     return new Database(ds, workers, groupCommit);
   }
 
+  /**
+   * The highest migration this build carries ({@code db/migration/V<n>__*.sql}; MigrationsTest
+   * fails when a new one is added without raising it).
+   */
+  static final int LATEST_MIGRATION = 18;
+
   static void migrate(DataSource ds) {
+    if (schemaIsCurrent(ds)) return;
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+  }
+
+  /**
+   * True when the database's history already ends, successfully, at this build's latest
+   * migration: a restart then skips Flyway, whose loading, scanning and validation took 0.8 s of
+   * a 3.4 s start (issue 18). Anything else (a new or older database, a failed migration, a newer
+   * one from another build) goes through Flyway as before, which validates and migrates or refuses.
+   */
+  static boolean schemaIsCurrent(DataSource ds) {
+    try (Connection c = ds.getConnection()) {
+      try {
+        var last = Sql.first(c, "SELECT \"version\", \"success\" FROM \"flyway_schema_history\""
+            + " WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC", rs -> new Object[] {rs.getString(1), rs.getBoolean(2)});
+        return last.isPresent() && String.valueOf(LATEST_MIGRATION).equals(last.get()[0]) && (Boolean) last.get()[1]
+            && !Sql.exists(c, "SELECT 1 FROM \"flyway_schema_history\" WHERE NOT \"success\"");
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException noHistoryYet) {
+      return false;
+    }
   }
 
   /** Runs {@code work} in one transaction on a worker thread; commits on success. */
