@@ -69,7 +69,10 @@ public final class Database implements AutoCloseable {
   static final int LATEST_MIGRATION = 18;
 
   static void migrate(DataSource ds) {
-    if (schemaIsCurrent(ds)) return;
+    if (schemaIsCurrent(ds)) {
+      org.slf4j.LoggerFactory.getLogger(Database.class).debug("schema at V{}: Flyway not needed", LATEST_MIGRATION);
+      return;
+    }
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
   }
 
