@@ -158,6 +158,24 @@ public final class Operators {
     });
   }
 
+  /**
+   * The console's second step: the one-time code of an operator whose password {@link #authenticate}
+   * accepted moments ago (it answered TOTP_REQUIRED), so that the password is sent once and never
+   * kept. Fails as {@link #authenticate} does; a wrong code counts toward the lock.
+   */
+  public Future<Operator> authenticateCode(long operatorId, String totpCode) {
+    if (totpCode == null || totpCode.isBlank()) {
+      return Future.failedFuture(new SignInFailure(SignInFailure.Kind.TOTP_WRONG, null));
+    }
+    return db.tx(c -> {
+      Credentials o = repo.findById(c, operatorId)
+          .orElseThrow(() -> new SignInFailure(SignInFailure.Kind.BAD_CREDENTIALS, null));
+      // Only an enrolled operator has a code step: anyone else must give the password.
+      if (!o.operator().totpEnrolled()) throw new SignInFailure(SignInFailure.Kind.BAD_CREDENTIALS, null);
+      return signIn(c, operatorId, true, totpCode, null);
+    }).compose(a -> a.failure() == null ? Future.succeededFuture(a.operator()) : Future.failedFuture(a.failure()));
+  }
+
   /** A sign-in's result: the operator, or a failure whose count must commit (so it is not thrown). */
   private record Attempt(Operator operator, SignInFailure failure) {}
 
@@ -180,7 +198,7 @@ public final class Operators {
       }
     }
     repo.setFailures(c, id, 0, null);
-    if (PasswordHasher.needsRehash(o.passwordHash())) repo.rehash(c, id, PasswordHasher.hash(password));
+    if (password != null && PasswordHasher.needsRehash(o.passwordHash())) repo.rehash(c, id, PasswordHasher.hash(password));
     audit.append(c, subject, "operator.signed-in", subject, null);
     return new Attempt(repo.findById(c, id).orElseThrow().operator(), null);
   }
