@@ -57,8 +57,12 @@ public final class ConsoleApi {
   }
 
   public void mount(Router router) {
-    router.route(BASE).handler(SecurityHeaders::install).handler(rc -> redirect(rc, BASE + "/"));
     router.route(BASE + "/*").handler(SecurityHeaders::install).failureHandler(this::failure);
+    // "/console/*" also matches "/console": send it where relative paths work.
+    router.route(BASE + "/*").handler(rc -> {
+      if (rc.request().path().equals(BASE)) redirect(rc, BASE + "/");
+      else rc.next();
+    });
     router.route(BASE + "/static/*").handler(StaticHandler.create("console/static").setCachingEnabled(false)
         .setDirectoryListing(false).setIncludeHidden(false));
     router.route(BASE + "/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));

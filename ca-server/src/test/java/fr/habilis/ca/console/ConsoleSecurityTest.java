@@ -1,0 +1,256 @@
+package fr.habilis.ca.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import fr.habilis.ca.TestServer;
+import fr.habilis.ca.operators.Role;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's guards over real HTTPS, no browser: sessions, CSRF, roles, four-eyes, lockout,
+ * headers on every answer, and no secret in any page but the one-time EAB display.
+ */
+class ConsoleSecurityTest {
+  static final List<String> PAGES = List.of("/console/", "/console/habilitations", "/console/habilitations?status=ACTIVE",
+      "/console/habilitations/new", "/console/structures", "/console/certificates", "/console/admins", "/console/incidents",
+      "/console/habilitations/HAB-1", "/console/structures/318751275100020", "/console/certificates/01");
+  static final List<String> ACTIONS = List.of("/console/habilitations", "/console/habilitations/HAB-1/approve",
+      "/console/habilitations/HAB-1/reject", "/console/certificates/01/revoke", "/console/admins/0123456789/replace",
+      "/console/habilitations/HAB-1/admins/0123456789/remove", "/console/signout");
+  private static TestServer server;
+  private static String structure;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = TestServer.start();
+    ConsoleFixture.operator(server, "olivia", Role.OFFICER);
+    ConsoleFixture.operator(server, "paul", Role.APPROVER);
+    ConsoleFixture.operator(server, "alice", Role.AUDITOR);
+    ConsoleFixture.operator(server, "bea", Role.OFFICER, Role.APPROVER);
+    ConsoleFixture.operator(server, "lucas", Role.OFFICER);
+    structure = ConsoleFixture.structure(server, "18751275100020", "CENTRE HOSPITALIER DE LA CONSOLE");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) server.close();
+  }
+
+  @Test
+  void everyPageRedirectsToSignInWithoutSession() throws Exception {
+    ConsoleClient anonymous = new ConsoleClient(server);
+    for (String page : PAGES) {
+      HttpResponse<String> r = anonymous.get(page);
+      assertEquals(303, r.statusCode(), page);
+      assertEquals("/console/signin", r.headers().firstValue("Location").orElse(null), page);
+    }
+  }
+
+  @Test
+  void everyActionIsRefusedWithoutSession() throws Exception {
+    ConsoleClient anonymous = new ConsoleClient(server);
+    anonymous.csrf = "forged";
+    for (String action : ACTIONS) assertEquals(403, anonymous.action(action, Map.of("reason", "x")).statusCode(), action);
+  }
+
+  @Test
+  void everyActionNeedsTheSessionsCsrfToken() throws Exception {
+    ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
+    for (String action : ACTIONS) {
+      HttpResponse<String> missing = officer.post(action, Map.of("reason", "x"));
+      assertEquals(403, missing.statusCode(), action + " without token");
+      assertTrue(missing.body().contains("CSRF"), missing.body());
+      assertEquals(403, officer.post(action, Map.of("reason", "x", "csrf", officer.csrf + "x")).statusCode(), action);
+    }
+    // Another session's token is no better.
+    ConsoleClient other = new ConsoleClient(server).signIn("lucas", ConsoleFixture.PASSWORD);
+    assertNotEquals(officer.csrf, other.csrf);
+    assertEquals(403, officer.post("/console/habilitations", Map.of("csrf", other.csrf)).statusCode());
+    // The session is still good after all this: the guard refused, nothing else happened.
+    assertEquals(200, officer.get("/console/habilitations").statusCode());
+  }
+
+  @Test
+  void eachRoleIsRefusedTheOthersActionsServerSide() throws Exception {
+    String reference = recordForm(new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD), "0123456001");
+    ConsoleClient auditor = new ConsoleClient(server).signIn("alice", ConsoleFixture.PASSWORD);
+    String page = auditor.get("/console/habilitations/" + reference).body();
+    assertFalse(page.contains("id=\"approve\""), "no approve button for an auditor");
+    assertFalse(auditor.get("/console/habilitations").body().contains("id=\"record-new\""));
+    assertEquals(403, auditor.get("/console/habilitations/new").statusCode());
+    assertEquals(403, auditor.action("/console/habilitations", form("0123456002")).statusCode());
+    assertEquals(403, auditor.action("/console/habilitations/" + reference + "/approve", Map.of()).statusCode());
+    assertEquals(403, auditor.action("/console/habilitations/" + reference + "/reject", Map.of("reason", "no")).statusCode());
+    assertEquals(403, auditor.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
+    assertEquals(403, auditor.action("/console/admins/0123456001/replace", Map.of("newCardNumber", "0123456999",
+        "cardType", "CPA")).statusCode());
+    ConsoleClient officer = new ConsoleClient(server).signIn("lucas", ConsoleFixture.PASSWORD);
+    assertEquals(403, officer.action("/console/habilitations/" + reference + "/approve", Map.of()).statusCode());
+    ConsoleClient approver = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD);
+    assertEquals(403, approver.action("/console/habilitations", form("0123456003")).statusCode());
+    assertEquals(403, approver.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
+    // Still RECEIVED: none of the refused actions changed anything.
+    assertTrue(approver.get("/console/habilitations/" + reference).body().contains("id=\"approve\""));
+  }
+
+  @Test
+  void signInIsRenewedAndSignOutEndsTheSession() throws Exception {
+    ConsoleClient c = new ConsoleClient(server);
+    c.get("/console/signin");
+    c.cookies.put(ConsoleApi.SESSION_COOKIE, "planted-by-an-attacker");
+    c.signIn("olivia", ConsoleFixture.PASSWORD);
+    String first = c.cookies.get(ConsoleApi.SESSION_COOKIE);
+    assertNotEquals("planted-by-an-attacker", first);
+    c.signIn("olivia", ConsoleFixture.PASSWORD);
+    String second = c.cookies.get(ConsoleApi.SESSION_COOKIE);
+    assertNotEquals(first, second, "a new session identifier at every sign-in");
+    ConsoleClient stale = new ConsoleClient(server);
+    stale.cookies.put(ConsoleApi.SESSION_COOKIE, first);
+    assertEquals(303, stale.get("/console/habilitations").statusCode(), "the previous session ended");
+    HttpResponse<String> out = c.action("/console/signout", Map.of());
+    assertEquals(303, out.statusCode());
+    ConsoleClient after = new ConsoleClient(server);
+    after.cookies.put(ConsoleApi.SESSION_COOKIE, second);
+    assertEquals(303, after.get("/console/habilitations").statusCode(), "signed out");
+  }
+
+  @Test
+  void sessionCookieIsSecureHttpOnlyStrictAndScopedToTheConsole() throws Exception {
+    ConsoleClient c = new ConsoleClient(server);
+    HttpResponse<String> r = c.trySignIn("olivia", ConsoleFixture.PASSWORD);
+    String set = r.headers().allValues("Set-Cookie").stream().filter(s -> s.startsWith(ConsoleApi.SESSION_COOKIE + "="))
+        .findFirst().orElseThrow();
+    for (String attribute : List.of("Path=/console", "Secure", "HTTPOnly", "SameSite=Strict")) {
+      assertTrue(set.toLowerCase().contains(attribute.toLowerCase()), set + " lacks " + attribute);
+    }
+  }
+
+  @Test
+  void refusalsDoNotSayWhichOfLoginAndPasswordWasWrongAndLockoutLocks() throws Exception {
+    ConsoleClient c = new ConsoleClient(server);
+    String unknown = c.trySignIn("nobody", "whatever password").body();
+    String wrong = c.trySignIn("lucas", "not the password at all").body();
+    assertEquals(message(unknown), message(wrong));
+    for (int i = 0; i < 4; i++) c.trySignIn("lucas", "not the password at all");
+    // Fifth failure in a row: locked; the right password is now refused, with a message that says so.
+    HttpResponse<String> locked = c.trySignIn("lucas", ConsoleFixture.PASSWORD);
+    assertEquals(401, locked.statusCode());
+    assertNotEquals(message(wrong), message(locked.body()));
+    assertTrue(locked.body().contains("verrouill"), locked.body());
+    assertFalse(c.cookies.containsKey(ConsoleApi.SESSION_COOKIE));
+  }
+
+  @Test
+  void theRecorderCannotApproveTheirOwnRequest() throws Exception {
+    ConsoleClient both = new ConsoleClient(server).signIn("bea", ConsoleFixture.PASSWORD);
+    String reference = recordForm(both, "0123456010");
+    HttpResponse<String> page = both.get("/console/habilitations/" + reference);
+    assertTrue(page.body().contains("id=\"four-eyes\""), "the page says why there is no approve button");
+    assertFalse(page.body().contains("id=\"approve\""));
+    HttpResponse<String> r = both.action("/console/habilitations/" + reference + "/approve", Map.of());
+    assertEquals(403, r.statusCode(), r.body());
+    HttpResponse<String> approved = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD)
+        .action("/console/habilitations/" + reference + "/approve", Map.of());
+    assertEquals(200, approved.statusCode(), approved.body());
+  }
+
+  @Test
+  void headersOnEveryAnswer() throws Exception {
+    ConsoleClient anonymous = new ConsoleClient(server);
+    ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    answers.add(anonymous.get("/console/signin"));
+    answers.add(anonymous.get("/console/static/console.css"));
+    answers.add(anonymous.get("/console/static/console.js"));
+    answers.add(anonymous.get("/console/habilitations"));
+    answers.add(anonymous.get("/console"));
+    answers.add(anonymous.post("/console/habilitations", Map.of()));
+    for (String page : PAGES) answers.add(officer.get(page));
+    answers.add(officer.get("/console/no-such-page"));
+    answers.add(officer.action("/console/habilitations", Map.of()));
+    for (HttpResponse<String> r : answers) {
+      String what = r.request().method() + " " + r.uri() + " " + r.statusCode();
+      assertEquals(SecurityHeaders.CSP, r.headers().firstValue("Content-Security-Policy").orElse(null), what);
+      assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), what);
+      assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null), what);
+      assertEquals("no-store", r.headers().firstValue("Cache-Control").orElse(null), what);
+      assertTrue(r.statusCode() < 500, what);
+    }
+  }
+
+  @Test
+  void noSecretInAnyPageButTheOneTimeDisplay() throws Exception {
+    ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
+    String reference = recordForm(officer, "0123456020");
+    ConsoleClient approver = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD);
+    HttpResponse<String> display = approver.action("/console/habilitations/" + reference + "/approve", Map.of());
+    assertEquals(200, display.statusCode(), display.body());
+    Matcher m = Pattern.compile("<code class=\"hmac\">([^<]+)</code>").matcher(display.body());
+    assertTrue(m.find(), display.body());
+    String hmacKey = m.group(1);
+    assertTrue(hmacKey.length() >= 40, hmacKey);
+    // Shown once: the same POST again is refused (approved already), and nothing shows it again.
+    HttpResponse<String> again = approver.action("/console/habilitations/" + reference + "/approve", Map.of());
+    assertEquals(409, again.statusCode());
+    List<String> secrets = List.of(hmacKey, approver.cookies.get(ConsoleApi.SESSION_COOKIE),
+        officer.cookies.get(ConsoleApi.SESSION_COOKIE), server.raToken(), "$argon2", "otpauth:");
+    List<String> pages = new ArrayList<>(PAGES);
+    pages.addAll(List.of("/console/habilitations/" + reference, "/console/structures/" + structure,
+        "/console/admins?card=0123456020", "/console/habilitations?status=ACTIVE", "/console/certificates?structure=" + structure));
+    for (ConsoleClient who : List.of(officer, approver)) {
+      for (String page : pages) {
+        String html = who.get(page).body() + again.body();
+        for (String secret : secrets) assertFalse(html.contains(secret), page + " shows a secret");
+      }
+    }
+  }
+
+  /** Records a form 414 for the test structure with one administrator; returns the reference. */
+  static String recordForm(ConsoleClient officer, String card) throws Exception {
+    HttpResponse<String> r = officer.action("/console/habilitations", form(card));
+    assertEquals(303, r.statusCode(), r.body());
+    String location = r.headers().firstValue("Location").orElseThrow();
+    assertTrue(location.startsWith("/console/habilitations/"), location);
+    return location.substring("/console/habilitations/".length());
+  }
+
+  static Map<String, String> form(String card) {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("form", "414");
+    f.put("structure", structure);
+    f.put("signatory.role", "LEGAL_REPRESENTATIVE");
+    f.put("signatory.lastName", "DUPONT");
+    f.put("signatory.firstName", "MARIE");
+    f.put("signatory.email", "direction@example.test");
+    f.put("admin0.cardNumber", card);
+    f.put("admin0.cardType", "CPA");
+    f.put("admin0.lastName", "MARTIN");
+    f.put("admin0.firstName", "PAUL");
+    f.put("admin0.email", "admin@example.test");
+    f.put("offer.SERV_SSL", "on");
+    f.put("ssl.domain", "console.example.test");
+    f.put("ssl.scope", "DOMAIN");
+    f.put("usage", "tests of the console");
+    return f;
+  }
+
+  private static String message(String html) {
+    Matcher m = Pattern.compile("id=\"signin-error\">([^<]*)<").matcher(html);
+    assertTrue(m.find(), html);
+    assertNotNull(m.group(1));
+    return m.group(1);
+  }
+}
