@@ -41,6 +41,7 @@ class ConsoleSecurityTest {
     ConsoleFixture.operator(server, "alice", Role.AUDITOR);
     ConsoleFixture.operator(server, "bea", Role.OFFICER, Role.APPROVER);
     ConsoleFixture.operator(server, "lucas", Role.OFFICER);
+    ConsoleFixture.operator(server, "leon", Role.OFFICER);
     structure = ConsoleFixture.structure(server, "18751275100020", "CENTRE HOSPITALIER DE LA CONSOLE");
   }
 
@@ -142,11 +143,11 @@ class ConsoleSecurityTest {
   void refusalsDoNotSayWhichOfLoginAndPasswordWasWrongAndLockoutLocks() throws Exception {
     ConsoleClient c = new ConsoleClient(server);
     String unknown = c.trySignIn("nobody", "whatever password").body();
-    String wrong = c.trySignIn("lucas", "not the password at all").body();
+    String wrong = c.trySignIn("leon", "not the password at all").body();
     assertEquals(message(unknown), message(wrong));
-    for (int i = 0; i < 4; i++) c.trySignIn("lucas", "not the password at all");
+    for (int i = 0; i < 4; i++) c.trySignIn("leon", "not the password at all");
     // Fifth failure in a row: locked; the right password is now refused, with a message that says so.
-    HttpResponse<String> locked = c.trySignIn("lucas", ConsoleFixture.PASSWORD);
+    HttpResponse<String> locked = c.trySignIn("leon", ConsoleFixture.PASSWORD);
     assertEquals(401, locked.statusCode());
     assertNotEquals(message(wrong), message(locked.body()));
     assertTrue(locked.body().contains("verrouill"), locked.body());
