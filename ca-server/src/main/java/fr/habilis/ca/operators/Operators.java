@@ -49,6 +49,7 @@ public final class Operators {
   private final Database db;
   private final AuditLog audit;
   private final Clock clock;
+  /** Null without the CA secret (the command line): TOTP can then be reset, not enrolled or checked. */
   private final TotpSecretSealer sealer;
   private final OperatorRepository repo = new OperatorRepository();
 
@@ -57,7 +58,7 @@ public final class Operators {
     this.db = db;
     this.audit = audit;
     this.clock = clock;
-    this.sealer = new TotpSecretSealer(caSecret);
+    this.sealer = caSecret == null ? null : new TotpSecretSealer(caSecret);
   }
 
   public static Operators of(ServerContext ctx) {
@@ -77,8 +78,12 @@ public final class Operators {
 
   /** Creates an enabled operator; 409 when the login exists, 400 naming every invalid field. */
   public Future<Operator> create(NewOperator n, char[] password, String actor) {
-    validate(n);
-    checkPassword(password);
+    try {
+      validate(n);
+      checkPassword(password);
+    } catch (DomainError e) {
+      return Future.failedFuture(e);
+    }
     return hashing(password).compose(hash -> db.tx(c -> {
       Instant now = clock.instant();
       if (repo.find(c, n.login()).isPresent()) throw DomainError.conflict("an operator " + n.login() + " exists already");
@@ -113,7 +118,11 @@ public final class Operators {
 
   /** Sets a password (the command line's {@code passwd}, or an administrator's reset); ends a lockout. */
   public Future<Operator> setPassword(String login, char[] password, String actor) {
-    checkPassword(password);
+    try {
+      checkPassword(password);
+    } catch (DomainError e) {
+      return Future.failedFuture(e);
+    }
     return hashing(password).compose(hash -> db.tx(c -> {
       Credentials o = existing(c, login);
       repo.setPassword(c, o.operator().id(), hash, clock.instant());
@@ -124,7 +133,11 @@ public final class Operators {
 
   /** The operator's own change: the current password must be right (refused as BAD_CREDENTIALS otherwise). */
   public Future<Operator> changePassword(String login, char[] current, char[] password) {
-    checkPassword(password);
+    try {
+      checkPassword(password);
+    } catch (DomainError e) {
+      return Future.failedFuture(e);
+    }
     return db.tx(c -> repo.find(c, login)).compose(found -> verifying(current, found.map(Credentials::passwordHash)
         .orElse(DUMMY_HASH)).compose(ok -> {
           if (!ok || found.isEmpty()) return Future.failedFuture(new SignInFailure(SignInFailure.Kind.BAD_CREDENTIALS, null));
@@ -189,7 +202,7 @@ public final class Operators {
     if (!o.operator().enabled()) throw new SignInFailure(SignInFailure.Kind.DISABLED, null);
     if (o.operator().totpEnrolled()) {
       if (totpCode == null || totpCode.isBlank()) throw new SignInFailure(SignInFailure.Kind.TOTP_REQUIRED, null);
-      byte[] secret = sealer.open(o.operator().login(), o.totpSealed());
+      byte[] secret = sealer().open(o.operator().login(), o.totpSealed());
       try {
         OptionalLong step = Totp.match(secret, totpCode.strip(), now, o.totpLastStep());
         if (step.isEmpty() || !repo.useTotpStep(c, id, step.getAsLong())) return failed(c, o, now, SignInFailure.Kind.TOTP_WRONG);
@@ -233,7 +246,7 @@ public final class Operators {
       Credentials o = existing(c, login);
       byte[] secret = Totp.newSecret();
       try {
-        repo.setTotp(c, o.operator().id(), sealer.seal(login, secret));
+        repo.setTotp(c, o.operator().id(), sealer().seal(login, secret));
         audit.append(c, actor, "operator.totp.enrolling", Principal.ofLogin(login), null);
         return new TotpEnrolment(Totp.base32(secret), Totp.uri(TOTP_ISSUER, login, secret));
       } finally {
@@ -247,7 +260,7 @@ public final class Operators {
     return db.tx(c -> {
       Credentials o = existing(c, login);
       if (o.totpSealed() == null) throw DomainError.conflict("no TOTP enrolment in progress for " + login);
-      byte[] secret = sealer.open(login, o.totpSealed());
+      byte[] secret = sealer().open(login, o.totpSealed());
       try {
         OptionalLong step = Totp.match(secret, code == null ? null : code.strip(), clock.instant(), o.totpLastStep());
         if (step.isEmpty() || !repo.useTotpStep(c, o.operator().id(), step.getAsLong())) {
@@ -329,6 +342,11 @@ public final class Operators {
 
   private Credentials existing(Connection c, String login) throws SQLException {
     return repo.find(c, login).orElseThrow(() -> DomainError.notFound("no operator " + login));
+  }
+
+  private TotpSecretSealer sealer() {
+    if (sealer == null) throw new IllegalStateException("TOTP needs the CA secret (the server's keystore)");
+    return sealer;
   }
 
   private Future<String> hashing(char[] password) {

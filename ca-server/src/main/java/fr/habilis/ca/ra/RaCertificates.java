@@ -13,7 +13,6 @@ import fr.habilis.ca.revocation.RevocationReason;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -71,15 +70,8 @@ final class RaCertificates {
     router.post("/ra/v1/certificates/:serial/revoke").handler(rc -> {
       String serial = serial(rc);
       RevocationReason reason = reason(RaApi.body(rc));
-      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaApi.ACTOR, RevocationService.Permission.ANYONE).map(this::json));
+      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaAuth.actor(rc), RevocationService.Permission.ANYONE).map(this::json));
     });
-  }
-
-  /** Revokes, with the habilitation, its structure's live certificates of the offers it covered. */
-  Future<RegistryService.Revoked<List<StoredCertificate>>> revokeWithCertificates(String reference, String reason) {
-    return registry.revoke(reference, reason, RaApi.ACTOR, (c, h) -> revocation.revokeLive(c, h.structureId(),
-            profilesOf(h), RevocationReason.CESSATION_OF_OPERATION, RaApi.ACTOR))
-        .compose(r -> revocation.published(r.also()).map(r));
   }
 
   /** Names of the profiles issued under a habilitation's offers. */

@@ -1,7 +1,6 @@
 package fr.habilis.ca.ra;
 
 import fr.habilis.ca.error.DomainError;
-import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.CaHierarchy;
@@ -20,33 +19,33 @@ import java.util.regex.Pattern;
 /**
  * Incidents in the RA API: an operator moves the renewal window of one certificate, a structure's,
  * a profile's or an issuing CA's certificates to now, with a reason that renewalInfo's
- * explanationURL shows (RFC 9773 §4.2). Each declaration is one audited transaction.
+ * explanationURL shows (RFC 9773 §4.2). Declaring one needs two principals (issue 19's four-eyes):
+ * an officer records it, another principal approves it through {@link RaPendingActions}.
  */
 final class RaIncidents {
   private static final Pattern SERIAL = Pattern.compile("[0-9A-Fa-f]{1,64}");
   private static final Pattern NATIONAL_ID = Pattern.compile("[0-9A-Z]{2,20}");
-  private final ServerContext ctx;
   private final RenewalService renewal;
+  private final RaPendingActions pending;
 
-  RaIncidents(ServerContext ctx, RenewalService renewal) {
-    this.ctx = ctx;
+  RaIncidents(RenewalService renewal, RaPendingActions pending) {
     this.renewal = renewal;
+    this.pending = pending;
   }
 
   void mount(Router router) {
+    // Four-eyes: recorded here, declared when another principal approves the pending action.
     router.post("/ra/v1/incidents").handler(rc -> {
       NewIncident n = read(RaApi.body(rc));
-      RaApi.reply(rc, 201, renewal.declare(n.scope(), n.target(), n.reason(), n.explanationUrl(), RaApi.ACTOR).map(d -> {
-        rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/incidents/" + d.incident().id());
-        return json(d.incident()).put("certificates", d.certificates());
-      }));
+      pending.recordIncident(rc, n.scope(), n.target(), new JsonObject().put("scope", n.scope().wireName())
+          .put("value", n.target()).put("reason", n.reason()).put("explanationUrl", n.explanationUrl()));
     });
     router.get("/ra/v1/incidents").handler(rc -> {
       int limit = RaApi.intParam(rc, "limit", 50, 1, 500);
       int offset = RaApi.intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
       RaApi.reply(rc, 200, renewal.incidents(limit, offset).map(list -> {
         JsonArray items = new JsonArray();
-        list.forEach(i -> items.add(json(i)));
+        list.forEach(i -> items.add(json(renewal, i)));
         return new JsonObject().put("incidents", items).put("limit", limit).put("offset", offset);
       }));
     });
@@ -54,7 +53,7 @@ final class RaIncidents {
       long id = id(rc.pathParam("id"));
       RaApi.reply(rc, 200, renewal.incident(id)
           .map(found -> found.orElseThrow(() -> DomainError.notFound("no incident " + rc.pathParam("id"))))
-          .compose(i -> renewal.covered(i).map(n -> json(i).put("certificates", n))));
+          .compose(i -> renewal.covered(i).map(n -> json(renewal, i).put("certificates", n))));
     });
   }
 
@@ -147,7 +146,7 @@ final class RaIncidents {
     }
   }
 
-  private JsonObject json(Incident i) {
+  static JsonObject json(RenewalService renewal, Incident i) {
     return new JsonObject().put("id", i.id()).put("scope", i.scope().wireName()).put("value", i.target())
         .put("reason", i.reason()).put("explanationURL", renewal.explanationUrl(i)).put("declaredBy", i.actor())
         .put("declaredAt", i.declaredAt().toString());

@@ -2,6 +2,7 @@ package fr.habilis.ca.registry;
 
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.operators.FourEyes;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.notify.NoticeKind;
@@ -123,6 +124,7 @@ public final class RegistryService {
           req.editor(), req.solution(), req.language() == null ? Language.FR : req.language(),
           req.informEmails() == null ? List.of() : req.informEmails(), now);
       long id = repo.findHabilitation(c, reference).orElseThrow().id();
+      repo.setRecordedBy(c, id, actor);
       for (int i = 0; i < req.offers().size(); i++) repo.insertOffer(c, id, i, req.offers().get(i));
       for (Administrator a : req.administrators()) repo.addAdmin(c, id, person(c, a, now).id(), now);
       Habilitation h = repo.findHabilitation(c, reference).orElseThrow();
@@ -135,18 +137,25 @@ public final class RegistryService {
     return ctx.db().tx(c -> find(c, reference));
   }
 
+  /** The habilitation in the caller's transaction; 404 when unknown. */
+  public Habilitation habilitation(Connection c, String reference) throws SQLException {
+    return find(c, reference);
+  }
+
   public Future<List<Habilitation>> list(String structureId, Status status, int limit, int offset) {
     return ctx.db().tx(c -> repo.list(c, structureId, status, limit, offset));
   }
 
   /**
    * RECEIVED → ACTIVE, and one fresh EAB credential per named administrator. The conditional
-   * status update makes concurrent approvals produce exactly one set of credentials.
+   * status update makes concurrent approvals produce exactly one set of credentials. Four-eyes:
+   * refused (FORBIDDEN) to the principal who recorded the request.
    */
   public Future<Approval> approve(String reference, String actor) {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
+      FourEyes.check(repo.recordedBy(c, h.id()), actor, "habilitation " + reference);
       Structure structure = repo.findStructure(c, h.structureId()).orElseThrow();
       if (structure.certificateName() == null) {
         // Approving it would give administrators a habilitation whose every finalize fails.

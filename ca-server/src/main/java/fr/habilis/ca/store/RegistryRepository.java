@@ -159,6 +159,16 @@ public final class RegistryRepository {
         + " AND status = ?", to, reason, now, id, from) == 1;
   }
 
+  /** Four-eyes: the principal who recorded the request (issue 19). */
+  public void setRecordedBy(Connection c, long id, String principal) throws SQLException {
+    Sql.update(c, "UPDATE habilitations SET recorded_by = ? WHERE id = ?", principal, id);
+  }
+
+  /** The principal who recorded the request; null for one recorded before V19. */
+  public String recordedBy(Connection c, long id) throws SQLException {
+    return Sql.first(c, "SELECT recorded_by FROM habilitations WHERE id = ?", rs -> rs.getString(1), id).orElse(null);
+  }
+
   /** Locks the habilitation row for the rest of the transaction (serialises admin changes and transitions). */
   public void lock(Connection c, long id) throws SQLException {
     Sql.update(c, "UPDATE habilitations SET updated_at = updated_at WHERE id = ?", id);
