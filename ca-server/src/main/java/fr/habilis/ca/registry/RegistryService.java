@@ -140,6 +140,38 @@ public final class RegistryService {
   }
 
   /**
+   * Habilitations by structure, statuses (empty: any) and administrator card (current or replaced;
+   * null: any; an unknown card matches nothing), newest first.
+   */
+  public Future<List<Habilitation>> list(String structureId, List<Status> statuses, String adminCard, int limit,
+      int offset) {
+    return ctx.db().tx(c -> {
+      String adminId = null;
+      if (adminCard != null) {
+        Optional<Administrator> holder = holderOf(c, adminCard);
+        if (holder.isEmpty()) return List.<Habilitation>of();
+        adminId = holder.get().id();
+      }
+      return repo.list(c, structureId, statuses, adminId, limit, offset);
+    });
+  }
+
+  /** The person holding this card now, or who held it before a replacement. */
+  public Optional<Administrator> holderOf(Connection c, String cardNumber) throws SQLException {
+    List<String> cards = repo.cardsOf(c, cardNumber);
+    return cards.isEmpty() ? Optional.empty() : repo.findAdminByCard(c, cards.get(0));
+  }
+
+  /** Every habilitation naming the person now or before a removal, newest first. */
+  public List<Habilitation> habilitationsOf(Connection c, String adminId) throws SQLException {
+    return repo.namingAdmin(c, adminId);
+  }
+
+  public List<Habilitation> habilitationsOfStructure(Connection c, String structureId) throws SQLException {
+    return repo.ofStructure(c, structureId);
+  }
+
+  /**
    * RECEIVED → ACTIVE, and one fresh EAB credential per named administrator. The conditional
    * status update makes concurrent approvals produce exactly one set of credentials.
    */

@@ -171,7 +171,19 @@ public final class RegistryRepository {
 
   /** Habilitations by structure and/or status, newest first. */
   public List<Habilitation> list(Connection c, String structureId, Status status, int limit, int offset) throws SQLException {
-    return query(c, new Sql.Where().andIf("h.structure_id = ?", structureId).andIf("h.status = ?", status), limit, offset);
+    return list(c, structureId, status == null ? List.of() : List.of(status), null, limit, offset);
+  }
+
+  /**
+   * Habilitations by structure, by status (any of {@code statuses}; empty for any) and by the
+   * person they name or named before a removal ({@code adminId}), newest first.
+   */
+  public List<Habilitation> list(Connection c, String structureId, List<Status> statuses, String adminId, int limit,
+      int offset) throws SQLException {
+    Sql.Where where = new Sql.Where().andIf("h.structure_id = ?", structureId);
+    if (!statuses.isEmpty()) where.and("h.status IN (" + Sql.marks(statuses.size()) + ")", statuses.toArray());
+    where.andIf("h.id IN (SELECT habilitation_id FROM habilitation_admins WHERE admin_id = ?)", adminId);
+    return query(c, where, limit, offset);
   }
 
   /** Every habilitation (any status) that names the administrator now or named them before removal. */
