@@ -159,6 +159,20 @@ public final class RegistryRepository {
         + " AND status = ?", to, reason, now, id, from) == 1;
   }
 
+  /** Records that a request (just inserted) amends an earlier habilitation of its structure. */
+  public void setSupersedes(Connection c, long id, String earlierReference) throws SQLException {
+    Sql.update(c, "UPDATE habilitations SET supersedes = ? WHERE id = ?", earlierReference, id);
+  }
+
+  /**
+   * ACTIVE → SUPERSEDED, naming the successor; false when it is no longer ACTIVE (a concurrent
+   * revocation or amendment won).
+   */
+  public boolean supersede(Connection c, long id, String successor, String reason, Instant now) throws SQLException {
+    return Sql.update(c, "UPDATE habilitations SET status = ?, status_reason = ?, superseded_by = ?, updated_at = ?"
+        + " WHERE id = ? AND status = ?", Status.SUPERSEDED, reason, successor, now, id, Status.ACTIVE) == 1;
+  }
+
   /** Locks the habilitation row for the rest of the transaction (serialises admin changes and transitions). */
   public void lock(Connection c, long id) throws SQLException {
     Sql.update(c, "UPDATE habilitations SET updated_at = updated_at WHERE id = ?", id);
@@ -201,17 +215,18 @@ public final class RegistryRepository {
     List<Habilitation> rows = Sql.page(c, "SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
         + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
         + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at, h.language,"
-        + " h.inform_emails FROM habilitations h", where, "h.id DESC", limit, offset, rs -> new Habilitation(rs.getLong(1),
+        + " h.inform_emails, h.supersedes, h.superseded_by FROM habilitations h", where, "h.id DESC", limit, offset,
+        rs -> new Habilitation(rs.getLong(1),
             rs.getString(2), rs.getString(3), rs.getString(4), Status.valueOf(rs.getString(5)), rs.getString(6),
             new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                 rs.getString(10), rs.getString(11)),
             List.of(), List.of(), rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
-            Language.stored(rs.getString(17)), informEmails(rs.getString(18))));
+            Language.stored(rs.getString(17)), informEmails(rs.getString(18)), rs.getString(19), rs.getString(20)));
     List<Habilitation> result = new ArrayList<>();
     for (Habilitation h : rows) {
       result.add(new Habilitation(h.id(), h.reference(), h.structureId(), h.form(), h.status(), h.statusReason(),
           h.signatory(), admins(c, h.id()), offers(c, h.id()), h.usage(), h.editor(), h.solution(), h.createdAt(),
-          h.updatedAt(), h.language(), h.informEmails()));
+          h.updatedAt(), h.language(), h.informEmails(), h.supersedes(), h.supersededBy()));
     }
     return result;
   }
