@@ -1,6 +1,13 @@
 package fr.habilis.ca.console;
 
 import fr.habilis.ca.console.Pages.Visit;
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.registry.Administrator;
+import fr.habilis.ca.registry.Habilitation;
+import fr.habilis.ca.registry.Structure;
+import fr.habilis.ca.store.AdministratorSearchRepository;
+import java.util.ArrayList;
+import java.util.List;
 import fr.habilis.ca.operators.Role;
 import fr.habilis.ca.ra.RaInputs;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +21,7 @@ final class AdministratorPages implements ConsoleApi.PageGroup {
   private static final String PATH = ConsoleApi.BASE + "/admins";
   private final Pages pages;
   private final ConsoleServices services;
+  private final AdministratorSearchRepository search = new AdministratorSearchRepository();
 
   AdministratorPages(Pages pages, ConsoleServices services) {
     this.pages = pages;
@@ -28,16 +36,35 @@ final class AdministratorPages implements ConsoleApi.PageGroup {
         .handler(this::remove);
   }
 
+  /** The RA API's administrator by card (current or replaced), with the habilitations that name them. */
   private void find(RoutingContext rc) {
     String card = CertificatePages.blankToNull(rc.queryParams().get("card"));
     Map<String, Object> model = new HashMap<>();
     model.put("card", card);
+    model.put("cardTypes", List.of(Administrator.CardType.values()));
     if (card == null) {
+      model.put("a", null);
       pages.render(rc, "admins", model).onFailure(rc::fail);
       return;
     }
     RaInputs.card(card);
-    services.registry().list(null, null, 100, 0).compose(x -> pages.render(rc, "admins", model)).onFailure(rc::fail);
+    services.ctx().db().tx(c -> {
+      Administrator a = services.registry().holderOf(c, card)
+          .orElseThrow(() -> DomainError.notFound("no administrator holds card " + card));
+      model.put("a", a);
+      model.put("replacedCards", search.replacedCards(c, a.id()));
+      List<Map<String, Object>> habs = new ArrayList<>();
+      for (Habilitation h : services.registry().habilitationsOf(c, a.id())) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("h", h);
+        row.put("named", h.names(a.id()));
+        row.put("structureName", services.registry().structure(c, h.structureId()).map(Structure::name).orElse(""));
+        habs.add(row);
+      }
+      model.put("habilitations", habs);
+      model.put("credentials", search.credentials(c, a.id()));
+      return model;
+    }).compose(m -> pages.render(rc, "admins", m)).onFailure(rc::fail);
   }
 
   private void replace(RoutingContext rc) {

@@ -64,7 +64,11 @@ final class CertificatePages implements ConsoleApi.PageGroup {
     String card = blankToNull(q.get("card"));
     String status = blankToNull(q.get("status"));
     String days = blankToNull(q.get("expiresWithin"));
+    String profile = blankToNull(q.get("profile"));
     if (card != null) RaInputs.card(card);
+    if (profile != null && fr.habilis.ca.issuance.Profiles.all().stream().noneMatch(p -> p.name().name().equals(profile))) {
+      throw DomainError.invalidField("profile", "one of the products " + String.join(", ", profiles()));
+    }
     if (status != null && !List.of("valid", "revoked", "expired").contains(status)) {
       throw DomainError.invalidField("status", "one of valid, revoked, expired");
     }
@@ -84,17 +88,20 @@ final class CertificatePages implements ConsoleApi.PageGroup {
     Instant after = "valid".equals(status) ? now : null;
     String stored = "expired".equals(status) ? "valid" : status;
     Instant until = before;
-    boolean searched = structure != null || card != null || status != null || within != null;
+    boolean searched = structure != null || card != null || status != null || within != null || profile != null;
     Map<String, Object> model = new HashMap<>();
     model.put("structure", structure);
     model.put("card", card);
     model.put("status", status);
     model.put("expiresWithin", days);
+    model.put("profile", profile);
+    model.put("profiles", profiles());
     model.put("searched", searched);
     services.ctx().db().tx(c -> {
       if (!searched) return List.<StoredCertificate>of();
       List<String> cards = card == null ? null : services.registry().cardsOf(c, card);
-      return certificates.list(c, structure, cards, stored, after, until, Paging.SIZE + 1, offset);
+      return certificates.list(c, new CertificateRepository.Filter(structure, cards, stored,
+          profile == null ? null : java.util.Set.of(profile), after, null, until), Paging.SIZE + 1, offset);
     }).compose(list -> {
       model.put("items", Paging.page(list).stream().map(this::row).toList());
       model.put("paging", Paging.of(rc, list.size(), offset));
@@ -155,6 +162,10 @@ final class CertificatePages implements ConsoleApi.PageGroup {
       throw DomainError.invalidField("serial", "a certificate serial number in hexadecimal");
     }
     return SerialNumbers.toHex(SerialNumbers.fromHex(s));
+  }
+
+  private static List<String> profiles() {
+    return fr.habilis.ca.issuance.Profiles.all().stream().map(p -> p.name().name()).sorted().toList();
   }
 
   static String blankToNull(String s) {

@@ -30,6 +30,7 @@ final class HabilitationForm {
     JsonObject body = new JsonObject();
     put(body, "form", f.get("form"));
     put(body, "structure", f.get("structure"));
+    put(body, "supersedes", f.get("supersedes"));
     JsonObject sig = new JsonObject();
     for (String k : new String[] {"role", "lastName", "firstName", "email", "phone"}) put(sig, k, f.get("signatory." + k));
     body.put("signatory", sig);

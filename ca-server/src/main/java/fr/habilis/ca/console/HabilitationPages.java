@@ -7,6 +7,7 @@ import fr.habilis.ca.operators.Role;
 import fr.habilis.ca.ra.RaInputs;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryService.IssuedCredential;
+import fr.habilis.ca.store.RegistryRepository;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,6 +26,7 @@ final class HabilitationPages implements ConsoleApi.PageGroup {
   private static final String PATH = ConsoleApi.BASE + "/habilitations";
   private final Pages pages;
   private final ConsoleServices services;
+  private final RegistryRepository registry = new RegistryRepository();
 
   HabilitationPages(Pages pages, ConsoleServices services) {
     this.pages = pages;
@@ -62,14 +64,18 @@ final class HabilitationPages implements ConsoleApi.PageGroup {
 
   private void detail(RoutingContext rc) {
     String reference = rc.pathParam("reference");
+    String actor = Visit.of(rc).actor();
     services.registry().habilitation(reference)
-        .compose(h -> services.registry().structure(h.structureId()).compose(s -> {
-          Map<String, Object> model = new HashMap<>();
-          model.put("h", h);
-          model.put("s", s);
-          model.put("problem", null);
-          return pages.render(rc, "habilitation", model);
-        }))
+        .compose(h -> services.registry().structure(h.structureId()).compose(s ->
+            services.ctx().db().tx(c -> registry.recordedBy(c, h.id())).compose(recordedBy -> {
+              Map<String, Object> model = new HashMap<>();
+              model.put("h", h);
+              model.put("s", s);
+              model.put("recordedBy", recordedBy);
+              // Four-eyes (the RA layer refuses it too): the page says why there is no approve button.
+              model.put("ownRequest", actor.equals(recordedBy));
+              return pages.render(rc, "habilitation", model);
+            })))
         .onFailure(rc::fail);
   }
 

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
  * The registration authority's HTTP API under {@code /ra/v1}: operators record structures and
@@ -61,8 +62,7 @@ public final class RaApi {
           rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/structures/" + s.nationalId());
           return RaJson.structure(s);
         })));
-    router.get("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
-        registry.structure(rc.pathParam("nationalId")).map(RaJson::structure)));
+    new RaStructures(ctx, registry).mount(router);
     router.patch("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
         registry.setCertificateName(rc.pathParam("nationalId"), RaRequests.certificateName(body(rc)), RaAuth.actor(rc))
             .map(RaJson::structure)));
@@ -129,6 +129,7 @@ public final class RaApi {
       reply(rc, 200, registry.replaceCard(RaRequests.cardPath(rc.pathParam("cardNumber")), replacement.cardNumber(),
           replacement.cardType(), RaAuth.actor(rc)).map(RaJson::admin));
     });
+    new RaAdmins(ctx, registry).mount(router);
     certificates.mount(router);
     new RaNotices(ctx).mount(router);
     new RaBackups(ctx).mount(router);
@@ -136,24 +137,15 @@ public final class RaApi {
     if (renewal != null) new RaIncidents(renewal, pending).mount(router);
   }
 
+  /** The inbox and the habilitations of a structure or an administrator: newest first. */
   private void list(RoutingContext rc) {
-    String structure = rc.queryParams().get("structure");
-    String status = rc.queryParams().get("status");
-    Habilitation.Status st = null;
-    if (status != null) {
-      try {
-        st = Habilitation.Status.valueOf(status);
-      } catch (IllegalArgumentException e) {
-        throw DomainError.invalidField("status", "must be one of RECEIVED, ACTIVE, REJECTED, REVOKED");
-      }
-    }
-    int limit = intParam(rc, "limit", 50, 1, 500);
-    int offset = intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
-    reply(rc, 200, registry.list(structure, st, limit, offset).map(list -> {
-      JsonArray items = new JsonArray();
-      list.forEach(h -> items.add(RaJson.habilitation(h)));
-      return new JsonObject().put("habilitations", items).put("limit", limit).put("offset", offset);
-    }));
+    RaQuery q = new RaQuery(rc);
+    String structure = q.matching("structure", RaQuery.NATIONAL_ID, "a structure's national identifier");
+    List<Habilitation.Status> statuses = q.someOf("status", Habilitation.Status.class);
+    String admin = q.matching("admin", RaQuery.CARD, "a card number: 10 digits");
+    RaQuery.Page page = q.page();
+    reply(rc, 200, registry.list(structure, statuses, admin, page.fetch(), page.offset())
+        .map(list -> page.json("habilitations", list, RaJson::habilitation)));
   }
 
   static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
