@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fr.habilis.ca.TestServer;
+import fr.habilis.ca.operators.Operators;
 import fr.habilis.ca.operators.Role;
+import fr.habilis.ca.operators.Totp;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +44,7 @@ class ConsoleSecurityTest {
     ConsoleFixture.operator(server, "bea", Role.OFFICER, Role.APPROVER);
     ConsoleFixture.operator(server, "lucas", Role.OFFICER);
     ConsoleFixture.operator(server, "leon", Role.OFFICER);
+    ConsoleFixture.operator(server, "tara", Role.OFFICER);
     structure = ConsoleFixture.structure(server, "18751275100020", "CENTRE HOSPITALIER DE LA CONSOLE");
   }
 
@@ -166,6 +169,56 @@ class ConsoleSecurityTest {
     HttpResponse<String> approved = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD)
         .action("/console/habilitations/" + reference + "/approve", Map.of());
     assertEquals(200, approved.statusCode(), approved.body());
+  }
+
+  @Test
+  void anEnrolledOperatorGivesTheOneTimeCodeInASecondStep() throws Exception {
+    Operators operators = Operators.of(server.context());
+    var enrolment = operators.enrolTotp("tara", "test").toCompletionStage().toCompletableFuture().get();
+    byte[] secret = base32(enrolment.secret());
+    long now = Totp.step(java.time.Instant.now());
+    operators.confirmTotp("tara", Totp.code(secret, now - 1, Totp.DIGITS), "test").toCompletionStage().toCompletableFuture().get();
+
+    ConsoleClient c = new ConsoleClient(server);
+    HttpResponse<String> first = c.trySignIn("tara", ConsoleFixture.PASSWORD);
+    assertEquals(303, first.statusCode(), first.body());
+    assertEquals("/console/signin/code", first.headers().firstValue("Location").orElse(null));
+    // Half signed in is not signed in.
+    assertEquals(303, c.get("/console/habilitations").statusCode());
+    HttpResponse<String> step = c.get("/console/signin/code");
+    assertEquals(200, step.statusCode());
+    assertFalse(step.body().contains(ConsoleFixture.PASSWORD));
+    c.csrf = ConsoleClient.csrfOf(step.body());
+    assertEquals(403, c.post("/console/signin/code", Map.of("code", "123456")).statusCode(), "the step's CSRF token too");
+    HttpResponse<String> wrong = c.action("/console/signin/code", Map.of("code", "000000".equals(
+        Totp.code(secret, now + 1, Totp.DIGITS)) ? "111111" : "000000"));
+    assertEquals(401, wrong.statusCode());
+    String pending = c.cookies.get(ConsoleApi.SESSION_COOKIE);
+    HttpResponse<String> right = c.action("/console/signin/code", Map.of("code", Totp.code(secret, now + 1, Totp.DIGITS)));
+    assertEquals(303, right.statusCode(), right.body());
+    assertNotEquals(pending, c.cookies.get(ConsoleApi.SESSION_COOKIE), "a new session once signed in");
+    assertEquals(200, c.get("/console/habilitations").statusCode());
+    // A code is good once.
+    ConsoleClient replay = new ConsoleClient(server);
+    replay.trySignIn("tara", ConsoleFixture.PASSWORD);
+    replay.csrf = ConsoleClient.csrfOf(replay.get("/console/signin/code").body());
+    assertEquals(401, replay.action("/console/signin/code", Map.of("code", Totp.code(secret, now + 1, Totp.DIGITS))).statusCode());
+  }
+
+  private static byte[] base32(String s) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    int buffer = 0;
+    int bits = 0;
+    for (char ch : s.toUpperCase().replace("=", "").toCharArray()) {
+      buffer = (buffer << 5) | alphabet.indexOf(ch);
+      bits += 5;
+      if (bits >= 8) {
+        out.write((buffer >> (bits - 8)) & 0xff);
+        bits -= 8;
+      }
+    }
+    return out.toByteArray();
   }
 
   @Test
