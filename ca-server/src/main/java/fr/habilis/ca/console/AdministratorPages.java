@@ -56,7 +56,7 @@ final class AdministratorPages implements ConsoleApi.PageGroup {
       List<Map<String, Object>> habs = new ArrayList<>();
       for (Habilitation h : services.registry().habilitationsOf(c, a.id())) {
         Map<String, Object> row = new HashMap<>();
-        row.put("h", h);
+        row.put("hab", h); // not "h": OGNL reads a one-letter quoted key as a char
         row.put("named", h.names(a.id()));
         row.put("structureName", services.registry().structure(c, h.structureId()).map(Structure::name).orElse(""));
         habs.add(row);

@@ -156,6 +156,18 @@ class ConsoleBrowserTest {
     screen("revoked-en");
     driver.get(base + "/console/incidents");
     screen("incidents");
+
+    // The administrator by card, whose card is replaced (form 503): the person keeps their rights.
+    driver.findElement(By.linkText(nav("nav.admins"))).click();
+    type("a-card", "0123456789");
+    driver.findElement(By.id("admin-search")).click();
+    assertTrue(text("admin-card").startsWith("0123456789"), text("admin-card"));
+    screen("administrator");
+    type("new-card", "0123456790");
+    driver.findElement(By.id("replace-card")).click();
+    assertTrue(text("admin-card").startsWith("0123456790"), text("admin-card"));
+    assertTrue(driver.getPageSource().contains(reference), "still named on " + reference);
+    screen("card-replaced");
   }
 
   private static void signIn(String login) {
