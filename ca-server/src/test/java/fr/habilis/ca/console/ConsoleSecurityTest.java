@@ -222,6 +222,34 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void anInvalidFormIsShownAgainWithEveryErrorAndWhatWasTyped() throws Exception {
+    ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
+    Map<String, String> f = form("12345");
+    f.put("signatory.email", "not an address");
+    f.put("signatory.lastName", "DUPONT <script>alert(1)</script>");
+    HttpResponse<String> r = officer.action("/console/habilitations", f);
+    assertEquals(400, r.statusCode());
+    assertTrue(r.body().contains("administrators[0].cardNumber"), r.body());
+    assertTrue(r.body().contains("signatory.email"), r.body());
+    assertTrue(r.body().contains("value=\"console.example.test\""), "what was typed is kept");
+    assertTrue(r.body().contains("DUPONT &lt;script&gt;"), "typed text is escaped");
+    assertFalse(r.body().contains("<script>alert"));
+    // Nothing was recorded.
+    assertFalse(officer.get("/console/habilitations").body().contains("12345"));
+  }
+
+  @Test
+  void structuresAreFoundByWordsOfTheirName() throws Exception {
+    ConsoleClient auditor = new ConsoleClient(server).signIn("alice", ConsoleFixture.PASSWORD);
+    HttpResponse<String> r = auditor.get("/console/structures?q=console");
+    assertEquals(200, r.statusCode());
+    assertTrue(r.body().contains("/console/structures/" + structure), r.body());
+    HttpResponse<String> exact = auditor.get("/console/structures?q=" + structure);
+    assertEquals(303, exact.statusCode());
+    assertEquals("/console/structures/" + structure, exact.headers().firstValue("Location").orElse(null));
+  }
+
+  @Test
   void headersOnEveryAnswer() throws Exception {
     ConsoleClient anonymous = new ConsoleClient(server);
     ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
