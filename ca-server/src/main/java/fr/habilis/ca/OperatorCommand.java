@@ -73,7 +73,7 @@ final class OperatorCommand implements Callable<Integer> {
       try {
         db = Database.open(vertx, config.dbUrl(), config.get(Setting.DB_USER), config.get(Setting.DB_PASSWORD), 2);
       } catch (RuntimeException e) {
-        if (embedded && HabilisServer.rootMessage(e).contains("already in use")) {
+        if (embedded && heldByAnotherProcess(e)) {
           throw new ConfigException("the database in " + config.dataDir() + " is in use by a running server: stop it"
               + " first (with the embedded H2 database, operator commands run on a stopped server)");
         }
@@ -97,6 +97,14 @@ final class OperatorCommand implements Callable<Integer> {
       // The H2 file was perhaps just created with the process umask: owner-only, as the server keeps it.
       if (embedded) DataDirectory.tighten(config.dataDir());
     }
+  }
+
+  /** H2's "database may be already in use" (90020): another process, the server, has the file open. */
+  private static boolean heldByAnotherProcess(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLException s && s.getErrorCode() == org.h2.api.ErrorCode.DATABASE_ALREADY_OPEN_1) return true;
+    }
+    return false;
   }
 
   /** Waits for a service call; its refusal becomes the command's one-line error (exit 2). */

@@ -202,6 +202,12 @@ class ServerJarIT {
     String approver = approverToken();
     Process p = start(env);
     awaitReady(p);
+    // The running server holds the H2 file: the operator commands say so in one line.
+    Run inUse = run(Map.of(), 60, "operator", "list");
+    assertEquals(2, inUse.exit(), inUse.stderr());
+    assertTrue(inUse.stderr().strip().startsWith("habilis: error: the database in ") && inUse.stderr().contains("is in use by"
+        + " a running server"), inUse.stderr());
+    assertEquals(1, inUse.stderr().strip().lines().count(), inUse.stderr());
     JsonObject endpoints = new JsonObject(Files.readString(work.resolve("habilis-data/endpoints.json")));
     HttpClient http = HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
         .build();

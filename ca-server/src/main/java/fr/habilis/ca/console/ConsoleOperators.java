@@ -52,7 +52,7 @@ final class ConsoleOperators {
   private static Future<Outcome> outcome(Future<Operator> attempt) {
     return attempt.<Outcome>map(Accepted::new).recover(err -> {
       if (!(err instanceof SignInFailure f)) return Future.failedFuture(err);
-      return Future.succeededFuture(switch (f.kind()) {
+      return Future.succeededFuture(switch (f.reason()) {
         case LOCKED -> new Locked();
         case TOTP_REQUIRED -> new CodeRequired(-1);
         default -> new Refused();

@@ -1,5 +1,7 @@
 package fr.habilis.ca.operators;
 
+import fr.habilis.ca.error.DomainError;
+import fr.habilis.ca.error.ErrorKind;
 import java.time.Instant;
 
 /**
@@ -7,21 +9,23 @@ import java.time.Instant;
  * password was wrong; {@code LOCKED} is answered without checking the password (so guessing
  * continues to learn nothing while locked); {@code TOTP_REQUIRED} comes only after a right password
  * for an account enrolled in TOTP and is not counted as a failure; {@code TOTP_WRONG} is counted.
+ * A {@link DomainError} of kind UNAUTHORIZED, so that one escaping to a front end is a refusal,
+ * never a 500; the console reads {@link #reason()} to choose its message.
  */
-public final class SignInFailure extends RuntimeException {
+public final class SignInFailure extends DomainError {
   public enum Kind { BAD_CREDENTIALS, LOCKED, TOTP_REQUIRED, TOTP_WRONG, DISABLED }
 
-  private final Kind kind;
+  private final Kind reason;
   private final Instant lockedUntil;
 
-  SignInFailure(Kind kind, Instant lockedUntil) {
-    super(message(kind), null, false, false);
-    this.kind = kind;
+  SignInFailure(Kind reason, Instant lockedUntil) {
+    super(ErrorKind.UNAUTHORIZED, message(reason));
+    this.reason = reason;
     this.lockedUntil = lockedUntil;
   }
 
-  public Kind kind() {
-    return kind;
+  public Kind reason() {
+    return reason;
   }
 
   /** Set for {@code LOCKED}: when the next attempt will be considered. */

@@ -55,7 +55,7 @@ class OperatorsTest {
   static SignInFailure.Kind signInFailure(String login, String password, String code) {
     Throwable t = failure(ops.authenticate(login, password.toCharArray(), code));
     assertTrue(t instanceof SignInFailure, String.valueOf(t));
-    return ((SignInFailure) t).kind();
+    return ((SignInFailure) t).reason();
   }
 
   static Operator newOperator(Role... roles) throws Exception {
@@ -108,7 +108,7 @@ class OperatorsTest {
       assertEquals(SignInFailure.Kind.BAD_CREDENTIALS, signInFailure(o.login(), "wrong password " + i, null));
     }
     Throwable locked = failure(ops.authenticate(o.login(), PASSWORD.toCharArray(), null));
-    assertEquals(SignInFailure.Kind.LOCKED, ((SignInFailure) locked).kind());
+    assertEquals(SignInFailure.Kind.LOCKED, ((SignInFailure) locked).reason());
     Instant until = ((SignInFailure) locked).lockedUntil();
     assertNotNull(until);
     assertTrue(until.isAfter(Instant.now().plus(Operators.LOCK_DURATION).minusSeconds(60)), until.toString());
