@@ -6,7 +6,6 @@ import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.Pem;
-import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationReason;
@@ -23,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Certificates in the RA API: the follow-up list (by structure, administrator, status, expiry),
@@ -72,13 +70,6 @@ final class RaCertificates {
       RevocationReason reason = reason(RaApi.body(rc));
       RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaAuth.actor(rc), RevocationService.Permission.ANYONE).map(this::json));
     });
-  }
-
-  /** Names of the profiles issued under a habilitation's offers. */
-  static Set<String> profilesOf(Habilitation h) {
-    Set<String> kinds = h.offers().stream().map(o -> o.kind().name()).collect(Collectors.toSet());
-    return Profiles.all().stream().filter(p -> kinds.contains(p.offer())).map(p -> p.name().name())
-        .collect(Collectors.toSet());
   }
 
   private void list(RoutingContext rc) {
