@@ -4,6 +4,7 @@ import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.operators.Operators;
+import fr.habilis.ca.operators.PendingActions;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
@@ -29,6 +30,7 @@ public final class RaApi {
   private final RegistryService registry;
   private final RaAuth auth;
   private final RaCertificates certificates;
+  private final PendingActions actions;
   private final RaPendingActions pending;
   private RenewalService renewal;
 
@@ -37,7 +39,8 @@ public final class RaApi {
     this.registry = new RegistryService(ctx);
     this.auth = new RaAuth(ctx.config().get(Setting.RA_TOKEN), Operators.of(ctx));
     this.certificates = new RaCertificates(ctx, registry, revocation);
-    this.pending = new RaPendingActions(ctx, registry, revocation);
+    this.actions = new PendingActions(ctx, registry, revocation);
+    this.pending = new RaPendingActions(ctx, actions);
   }
 
   public RegistryService registry() {
@@ -48,7 +51,7 @@ public final class RaApi {
   public RaApi withRenewal(RenewalService renewal) {
     this.renewal = renewal;
     certificates.renewal(renewal);
-    pending.renewal(renewal);
+    actions.renewal(renewal);
     return this;
   }
 

@@ -7,7 +7,6 @@ import fr.habilis.ca.issuance.ProfileName;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.Pem;
-import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.Offer;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
@@ -16,7 +15,6 @@ import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
 import fr.habilis.ca.store.RevocationRepository;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -77,13 +75,6 @@ final class RaCertificates {
       RevocationReason reason = reason(RaApi.body(rc));
       RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaAuth.actor(rc), RevocationService.Permission.ANYONE).map(this::json));
     });
-  }
-
-  /** Names of the profiles issued under a habilitation's offers. */
-  static Set<String> profilesOf(Habilitation h) {
-    Set<String> kinds = h.offers().stream().map(o -> o.kind().name()).collect(Collectors.toSet());
-    return Profiles.all().stream().filter(p -> kinds.contains(p.offer())).map(p -> p.name().name())
-        .collect(Collectors.toSet());
   }
 
   /**

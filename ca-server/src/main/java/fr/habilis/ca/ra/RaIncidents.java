@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * Incidents in the RA API: an operator moves the renewal window of one certificate, a structure's,
  * a profile's or an issuing CA's certificates to now, with a reason that renewalInfo's
  * explanationURL shows (RFC 9773 §4.2). Declaring one needs two principals (issue 19's four-eyes):
- * an officer records it, another principal approves it through {@link RaPendingActions}.
+ * an officer records it, another principal approves it (operators/PendingActions).
  */
 final class RaIncidents {
   private static final Pattern SERIAL = Pattern.compile("[0-9A-Fa-f]{1,64}");
@@ -37,15 +37,14 @@ final class RaIncidents {
     // Four-eyes: recorded here, declared when another principal approves the pending action.
     router.post("/ra/v1/incidents").handler(rc -> {
       NewIncident n = read(RaApi.body(rc));
-      pending.recordIncident(rc, n.scope(), n.target(), new JsonObject().put("scope", n.scope().wireName())
-          .put("value", n.target()).put("reason", n.reason()).put("explanationUrl", n.explanationUrl()));
+      pending.recordIncident(rc, n.scope(), n.target(), n.reason(), n.explanationUrl());
     });
     router.get("/ra/v1/incidents").handler(rc -> {
       int limit = RaApi.intParam(rc, "limit", 50, 1, 500);
       int offset = RaApi.intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
       RaApi.reply(rc, 200, renewal.incidents(limit, offset).map(list -> {
         JsonArray items = new JsonArray();
-        list.forEach(i -> items.add(json(renewal, i)));
+        list.forEach(i -> items.add(json(i)));
         return new JsonObject().put("incidents", items).put("limit", limit).put("offset", offset);
       }));
     });
@@ -53,7 +52,7 @@ final class RaIncidents {
       long id = id(rc.pathParam("id"));
       RaApi.reply(rc, 200, renewal.incident(id)
           .map(found -> found.orElseThrow(() -> DomainError.notFound("no incident " + rc.pathParam("id"))))
-          .compose(i -> renewal.covered(i).map(n -> json(renewal, i).put("certificates", n))));
+          .compose(i -> renewal.covered(i).map(n -> json(i).put("certificates", n))));
     });
   }
 
@@ -146,7 +145,7 @@ final class RaIncidents {
     }
   }
 
-  static JsonObject json(RenewalService renewal, Incident i) {
+  private JsonObject json(Incident i) {
     return new JsonObject().put("id", i.id()).put("scope", i.scope().wireName()).put("value", i.target())
         .put("reason", i.reason()).put("explanationURL", renewal.explanationUrl(i)).put("declaredBy", i.actor())
         .put("declaredAt", i.declaredAt().toString());

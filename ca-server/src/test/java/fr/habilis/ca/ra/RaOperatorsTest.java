@@ -227,6 +227,27 @@ class RaOperatorsTest {
   }
 
   @Test
+  void concurrentApprovalsOfOnePendingActionRunItOnce() throws Exception {
+    long id = call(officer, "POST", "/incidents", new JsonObject().put("scope", "ca").put("value", "org")
+        .put("reason", "twice?")).json.getLong("id");
+    long incidents = count("SELECT COUNT(*) FROM renewal_incidents");
+    List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      calls.add(server.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl()
+              + "/pending-actions/" + id + "/approve")).header("Authorization", "Bearer " + (i % 2 == 0 ? approver : both))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    int ok = 0;
+    for (var f : calls) {
+      int status = f.get().statusCode();
+      assertTrue(status == 200 || status == 409, f.get().body());
+      if (status == 200) ok++;
+    }
+    assertEquals(1, ok);
+    assertEquals(incidents + 1, count("SELECT COUNT(*) FROM renewal_incidents"));
+  }
+
+  @Test
   void theRecorderOfAnIncidentCannotApproveItAndARejectedOneIsOver() throws Exception {
     Reply recorded = call(both, "POST", "/incidents", new JsonObject().put("scope", "profile").put("value", "SERV_SSL")
         .put("reason", "profile corrected"));
