@@ -14,6 +14,7 @@ import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.console.ConsoleApi;
 import fr.habilis.ca.console.ConsoleServices;
 import fr.habilis.ca.operators.Operators;
+import fr.habilis.ca.operators.PendingActions;
 import fr.habilis.ca.health.HealthApi;
 import fr.habilis.ca.metrics.Metrics;
 import fr.habilis.ca.metrics.MetricsApi;
@@ -204,7 +205,7 @@ public final class HabilisServer {
     AcmeApi acme = new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).withRenewal(renewal);
     acme.mount(httpsRouter);
     new ConsoleApi(ctx, Operators.of(ctx), new ConsoleServices(ctx, ra.registry(), revocation.service(), revocation.ocsp(),
-        renewal)).mount(httpsRouter);
+        renewal, new PendingActions(ctx, ra.registry(), revocation.service()).renewal(renewal))).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
     return acme;

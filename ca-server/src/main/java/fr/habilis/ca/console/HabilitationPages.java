@@ -41,6 +41,7 @@ final class HabilitationPages implements ConsoleApi.PageGroup {
     router.get(PATH + "/:reference").handler(this::detail);
     router.post(PATH + "/:reference/approve").handler(guards.only(Role.APPROVER)).handler(this::approve);
     router.post(PATH + "/:reference/reject").handler(guards.only(Role.APPROVER)).handler(this::reject);
+    router.post(PATH + "/:reference/revoke").handler(guards.only(Role.OFFICER)).handler(this::revoke);
   }
 
   private void inbox(RoutingContext rc) {
@@ -122,6 +123,22 @@ final class HabilitationPages implements ConsoleApi.PageGroup {
     services.registry().reject(reference, reason, Visit.of(rc).actor())
         .onSuccess(h -> ConsoleApi.redirect(rc, PATH + "/" + h.reference()))
         .onFailure(rc::fail);
+  }
+
+  /**
+   * Revokes an ACTIVE habilitation: at once, or, with its certificates, recorded for a second
+   * operator's approval (four-eyes, as in the RA API).
+   */
+  private void revoke(RoutingContext rc) {
+    String reference = rc.pathParam("reference");
+    String reason = RaInputs.reason(new JsonObject().put("reason", rc.request().getFormAttribute("reason")));
+    if (rc.request().getFormAttribute("certificates") != null) {
+      services.actions().recordRevocation(reference, reason, Visit.of(rc).actor())
+          .onSuccess(a -> ConsoleApi.redirect(rc, ConsoleApi.BASE + "/incidents")).onFailure(rc::fail);
+    } else {
+      services.registry().revoke(reference, reason, Visit.of(rc).actor())
+          .onSuccess(h -> ConsoleApi.redirect(rc, PATH + "/" + h.reference())).onFailure(rc::fail);
+    }
   }
 
   /** The one place a secret reaches a page: the approval's answer. */

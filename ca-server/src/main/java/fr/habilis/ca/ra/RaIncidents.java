@@ -56,10 +56,10 @@ final class RaIncidents {
     });
   }
 
-  private record NewIncident(Incident.Scope scope, String target, String reason, String explanationUrl) {}
+  record NewIncident(Incident.Scope scope, String target, String reason, String explanationUrl) {}
 
   /** Every invalid field at once, like the other RA requests. */
-  private static NewIncident read(JsonObject body) {
+  static NewIncident read(JsonObject body) {
     List<FieldError> errors = new ArrayList<>();
     Incident.Scope scope = null;
     Object s = body.getValue("scope");

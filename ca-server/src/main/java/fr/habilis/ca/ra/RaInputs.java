@@ -24,6 +24,14 @@ public final class RaInputs {
     return RaRequests.replacement(body);
   }
 
+  /** An incident as the RA API reads it: {@code scope}, {@code value}, {@code reason}, {@code explanationUrl}. */
+  public record IncidentInput(fr.habilis.ca.renewal.Incident.Scope scope, String target, String reason, String explanationUrl) {}
+
+  public static IncidentInput incident(JsonObject body) {
+    RaIncidents.NewIncident n = RaIncidents.read(body);
+    return new IncidentInput(n.scope(), n.target(), n.reason(), n.explanationUrl());
+  }
+
   /** A card number (10 digits), else a 400 on {@code cardNumber}. */
   public static String card(String card) {
     return RaRequests.cardPath(card);

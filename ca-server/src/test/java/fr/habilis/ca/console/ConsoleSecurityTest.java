@@ -31,7 +31,8 @@ class ConsoleSecurityTest {
       "/console/habilitations/HAB-1", "/console/structures/318751275100020", "/console/certificates/01");
   static final List<String> ACTIONS = List.of("/console/habilitations", "/console/habilitations/HAB-1/approve",
       "/console/habilitations/HAB-1/reject", "/console/certificates/01/revoke", "/console/admins/0123456789/replace",
-      "/console/habilitations/HAB-1/admins/0123456789/remove", "/console/signout");
+      "/console/habilitations/HAB-1/admins/0123456789/remove", "/console/habilitations/HAB-1/revoke", "/console/incidents",
+      "/console/actions/1/approve", "/console/actions/1/reject", "/console/signout");
   private static TestServer server;
   private static String structure;
 
@@ -101,8 +102,12 @@ class ConsoleSecurityTest {
     assertEquals(403, auditor.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
     assertEquals(403, auditor.action("/console/admins/0123456001/replace", Map.of("newCardNumber", "0123456999",
         "cardType", "CPA")).statusCode());
+    assertEquals(403, auditor.action("/console/incidents", Map.of("scope", "structure", "value", structure,
+        "reason", "test")).statusCode());
+    assertEquals(403, auditor.action("/console/habilitations/" + reference + "/revoke", Map.of("reason", "x")).statusCode());
     ConsoleClient officer = new ConsoleClient(server).signIn("lucas", ConsoleFixture.PASSWORD);
     assertEquals(403, officer.action("/console/habilitations/" + reference + "/approve", Map.of()).statusCode());
+    assertEquals(403, officer.action("/console/actions/1/approve", Map.of()).statusCode());
     ConsoleClient approver = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD);
     assertEquals(403, approver.action("/console/habilitations", form("0123456003")).statusCode());
     assertEquals(403, approver.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
@@ -247,6 +252,30 @@ class ConsoleSecurityTest {
     HttpResponse<String> exact = auditor.get("/console/structures?q=" + structure);
     assertEquals(303, exact.statusCode());
     assertEquals("/console/structures/" + structure, exact.headers().firstValue("Location").orElse(null));
+  }
+
+  @Test
+  void anIncidentWaitsForASecondOperator() throws Exception {
+    ConsoleClient both = new ConsoleClient(server).signIn("bea", ConsoleFixture.PASSWORD);
+    HttpResponse<String> recorded = both.action("/console/incidents", Map.of("scope", "structure", "value", structure,
+        "reason", "cle de l'AC a changer"));
+    assertEquals(303, recorded.statusCode(), recorded.body());
+    String page = both.get("/console/incidents").body();
+    Matcher m = Pattern.compile("/console/actions/([0-9]+)/").matcher(new ConsoleClient(server).signIn("paul",
+        ConsoleFixture.PASSWORD).get("/console/incidents").body());
+    assertTrue(m.find());
+    String id = m.group(1);
+    assertFalse(page.contains("id=\"approve-action-" + id + "\""), "no approve button for its recorder");
+    assertTrue(page.contains("class=\"four-eyes\""));
+    assertEquals(403, both.action("/console/actions/" + id + "/approve", Map.of()).statusCode(), "four-eyes");
+    ConsoleClient approver = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD);
+    assertEquals(303, approver.action("/console/actions/" + id + "/approve", Map.of()).statusCode());
+    String after = approver.get("/console/incidents").body();
+    assertTrue(after.contains("cle de l&#39;AC a changer"), "declared: " + after);
+    assertEquals(409, approver.action("/console/actions/" + id + "/approve", Map.of()).statusCode(), "once");
+    HttpResponse<String> invalid = both.action("/console/incidents", Map.of("scope", "planet", "value", "x"));
+    assertEquals(400, invalid.statusCode());
+    assertTrue(invalid.body().contains("scope") && invalid.body().contains("reason"), invalid.body());
   }
 
   @Test
