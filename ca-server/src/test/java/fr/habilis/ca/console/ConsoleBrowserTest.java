@@ -79,7 +79,7 @@ class ConsoleBrowserTest {
     screen("inbox");
 
     // Record a form 414.
-    driver.findElement(By.id("record-new")).click();
+    go(By.id("record-new"));
     new Select(driver.findElement(By.id("form"))).selectByValue("414");
     type("structure", structure);
     type("sig-last", "DUPONT");
@@ -96,7 +96,7 @@ class ConsoleBrowserTest {
     type("inform", "dpo@example.test");
     type("usage", "messagerie et serveurs du centre");
     screen("record-form");
-    driver.findElement(By.id("record")).click();
+    go(By.id("record"));
     String reference = driver.getCurrentUrl().replaceFirst(".*/console/habilitations/", "");
     assertTrue(reference.startsWith("HAB-") || !reference.isEmpty(), reference);
     assertTrue(text("hab-status").contains("attente"), text("hab-status"));
@@ -106,10 +106,9 @@ class ConsoleBrowserTest {
 
     // A second operator approves; the EAB credential is shown once.
     signIn("paul");
-    driver.findElement(By.linkText(reference)).click();
+    go(By.linkText(reference));
     screen("to-approve");
-    driver.findElement(By.id("approve")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+    confirm(By.id("approve"));
     WebElement table = new WebDriverWait(driver, Duration.ofSeconds(10)).until(
         ExpectedConditions.presenceOfElementLocated(By.id("credentials")));
     String kid = table.findElement(By.cssSelector("code.kid")).getText();
@@ -125,12 +124,12 @@ class ConsoleBrowserTest {
     RevocationFixture.Issued issued = revocation.issue(acme, "www.navigateur.example.test");
 
     // Find the structure, then its certificate.
-    driver.findElement(By.linkText(nav("nav.structures"))).click();
+    go(By.linkText(nav("nav.structures")));
     type("q", structure);
-    driver.findElement(By.id("structure-search")).click();
+    go(By.id("structure-search"));
     assertEquals(structure, text("structure-id"));
     screen("structure");
-    driver.findElement(By.linkText(issued.serialHex())).click();
+    go(By.linkText(issued.serialHex()));
     assertEquals("bon", text("ocsp-status").split(" ")[0]);
     assertTrue(driver.findElements(By.id("revoke")).isEmpty(), "an approver sees no revoke button");
     screen("certificate");
@@ -140,17 +139,16 @@ class ConsoleBrowserTest {
     signIn("olivia");
     driver.get(base + "/console/certificates?structure=" + structure);
     screen("certificates");
-    driver.findElement(By.linkText(issued.serialHex())).click();
+    go(By.linkText(issued.serialHex()));
     new Select(driver.findElement(By.id("revoke-reason"))).selectByValue("loss");
-    driver.findElement(By.id("revoke")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+    confirm(By.id("revoke"));
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.textToBePresentInElementLocated(
         By.id("ocsp-status"), "révoqué"));
     assertTrue(text("ocsp-status").contains("keyCompromise"), text("ocsp-status"));
     screen("revoked");
 
     // English is a click away.
-    driver.findElement(By.linkText("English")).click();
+    go(By.linkText("English"));
     assertEquals("en", driver.findElement(By.tagName("html")).getAttribute("lang"));
     assertTrue(text("ocsp-status").startsWith("revoked"), text("ocsp-status"));
     screen("revoked-en");
@@ -158,13 +156,13 @@ class ConsoleBrowserTest {
     screen("incidents");
 
     // The administrator by card, whose card is replaced (form 503): the person keeps their rights.
-    driver.findElement(By.linkText(nav("nav.admins"))).click();
+    go(By.linkText(nav("nav.admins")));
     type("a-card", "0123456789");
-    driver.findElement(By.id("admin-search")).click();
+    go(By.id("admin-search"));
     assertTrue(text("admin-card").startsWith("0123456789"), text("admin-card"));
     screen("administrator");
     type("new-card", "0123456790");
-    driver.findElement(By.id("replace-card")).click();
+    go(By.id("replace-card"));
     assertTrue(text("admin-card").startsWith("0123456790"), text("admin-card"));
     assertTrue(driver.getPageSource().contains(reference), "still named on " + reference);
     screen("card-replaced");
@@ -174,12 +172,38 @@ class ConsoleBrowserTest {
     driver.get(base + "/console/signin");
     type("login", login);
     type("password", ConsoleFixture.PASSWORD);
-    driver.findElement(By.id("signin-submit")).click();
+    go(By.id("signin-submit"));
   }
 
   private static void signOut() {
-    driver.findElement(By.cssSelector("form[action='/console/signout'] button")).click();
+    go(By.cssSelector("form[action='/console/signout'] button"));
     assertTrue(driver.getCurrentUrl().contains("/console/signin"), driver.getCurrentUrl());
+  }
+
+  /** Clicks something that loads a page, and waits until the new page has replaced the old one. */
+  private static void go(By by) {
+    mark();
+    driver.findElement(by).click();
+    settle();
+  }
+
+  /** Clicks a button whose form asks for confirmation (console.js), accepts, and waits for the answer. */
+  private static void confirm(By by) {
+    mark();
+    driver.findElement(by).click();
+    new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent()).accept();
+    settle();
+  }
+
+  /** A flag on the current document: a new document does not have it. */
+  private static void mark() {
+    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("window.habilisOldPage = true;");
+  }
+
+  private static void settle() {
+    new WebDriverWait(driver, Duration.ofSeconds(20)).ignoring(org.openqa.selenium.WebDriverException.class).until(d ->
+        Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+            "return window.habilisOldPage === undefined && document.readyState === 'complete';")));
   }
 
   private static String nav(String key) {

@@ -45,7 +45,9 @@ class HabilitationAmendmentTest {
 
   static Reply call(String method, String path, JsonObject body) throws Exception {
     HttpResponse<String> r = server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
-        .header("Authorization", "Bearer " + server.raToken()).header("Content-Type", "application/json")
+        // Four-eyes (operators): what the shared token recorded, another principal approves.
+        .header("Authorization", "Bearer " + (path.endsWith("/approve") ? server.approverToken() : server.raToken()))
+        .header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
         .build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
