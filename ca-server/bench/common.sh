@@ -13,11 +13,24 @@ build() {
   CP="target/test-classes:target/classes:$(cat target/bench.classpath)"
 }
 
+# make_approver DATA JAR: four-eyes (issue 19) needs a principal besides the shared RA token to
+# approve the habilitations a bench records: an approver made with the jar's operator commands
+# before the server starts, its API token in DATA/bench-approver-token (read by RaFixture.forBench).
+make_approver() {
+  printf 'bench approver password\n' >"$1.pw"
+  HABILIS_DATA_DIR="$1" java -jar "$2" operator add --login bench-approver --name "Bench approver" \
+    --email approver@bench.example.test --role approver --password-file "$1.pw" >/dev/null
+  HABILIS_DATA_DIR="$1" java -jar "$2" operator token create bench-approver --name bench 2>/dev/null \
+    >"$1/bench-approver-token"
+  rm -f "$1.pw"
+}
+
 # start_server [VAR=value ...]: starts the packaged jar with a fresh data directory ($DATA, log in
 # $DATA.log) and extra environment, sets SERVER to its pid, stops it and cleans up on exit, and
 # returns once it has written endpoints.json.
 start_server() {
   DATA="$(mktemp -d /tmp/habilis-bench.XXXXXX)"
+  make_approver "$DATA" target/habilis-ca-server.jar
   env HABILIS_DATA_DIR="$DATA" HABILIS_HTTPS_PORT=0 HABILIS_HTTP_PORT=0 "$@" \
     java ${SERVER_JAVA_OPTS:-} -jar target/habilis-ca-server.jar >"$DATA.log" 2>&1 &
   SERVER=$!

@@ -28,6 +28,8 @@ CA_CP="ca-server/target/test-classes:ca-server/target/classes:$(cat ca-server/ta
 
 WORK="$(mktemp -d /tmp/habilis-renew-bench.XXXXXX)"
 DATA="$WORK/server"
+. ca-server/bench/common.sh
+make_approver "$DATA" ca-server/target/habilis-ca-server.jar   # four-eyes: AcmeLoad's approvals
 env HABILIS_DATA_DIR="$DATA" HABILIS_HTTPS_PORT=0 HABILIS_HTTP_PORT=0 HABILIS_CA_KEY_ALGORITHM="$CA_KEY" \
   HABILIS_RATE_LIMIT_ORDERS_PER_ACCOUNT=100000000 HABILIS_RATE_LIMIT_ORDERS_PER_STRUCTURE=100000000 \
   java -jar ca-server/target/habilis-ca-server.jar --demo >"$WORK/server.log" 2>&1 &

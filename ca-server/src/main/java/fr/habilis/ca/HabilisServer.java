@@ -11,6 +11,10 @@ import fr.habilis.ca.config.HabilisConfig;
 import fr.habilis.ca.config.ProductionGuards;
 import fr.habilis.ca.config.Secrets;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.console.ConsoleApi;
+import fr.habilis.ca.console.ConsoleServices;
+import fr.habilis.ca.operators.Operators;
+import fr.habilis.ca.operators.PendingActions;
 import fr.habilis.ca.health.HealthApi;
 import fr.habilis.ca.metrics.Metrics;
 import fr.habilis.ca.metrics.MetricsApi;
@@ -200,6 +204,8 @@ public final class HabilisServer {
     ra.withRenewal(renewal).mount(httpsRouter);
     AcmeApi acme = new AcmeApi(ctx, ra.registry()).withRevocation(revocation.service()).withRenewal(renewal);
     acme.mount(httpsRouter);
+    new ConsoleApi(ctx, Operators.of(ctx), new ConsoleServices(ctx, ra.registry(), revocation.service(), revocation.ocsp(),
+        renewal, new PendingActions(ctx, ra.registry(), revocation.service()).renewal(renewal))).mount(httpsRouter);
     notFound(httpRouter);
     notFound(httpsRouter);
     return acme;

@@ -20,12 +20,13 @@ import picocli.CommandLine.Option;
 /**
  * Command line: {@code java -jar habilis-ca-server.jar [--config FILE] [--demo]} runs the
  * server; {@code verify-audit} checks the audit hash chain against its latest signed checkpoint; {@code restore} puts an
- * online backup back into the data directory of a stopped server. Operator errors are one line on
- * stderr and exit code 2; nothing else is printed for them.
+ * online backup back into the data directory of a stopped server; {@code operator …} manages the
+ * RA operators ({@link OperatorCommand}). Operator errors are one line on stderr and exit code 2;
+ * nothing else is printed for them.
  */
 @Command(name = "habilis-ca-server", mixinStandardHelpOptions = true, version = "Habilis CA 0.1.0",
     description = "Habilis certificate authority: ACME + RA API over HTTPS, CRL/OCSP over HTTP.",
-    subcommands = {Main.VerifyAudit.class, Main.RestoreBackup.class})
+    subcommands = {Main.VerifyAudit.class, Main.RestoreBackup.class, OperatorCommand.class})
 public final class Main implements Callable<Integer> {
   static final int EXIT_CONFIG = 2;
 
@@ -37,6 +38,12 @@ public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
     Logging.bridgeJul();
+    int code = commandLine().execute(args);
+    if (code != 0) System.exit(code);
+  }
+
+  /** The command line with its error handling: what {@link #main} runs, and what tests run in-process. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable root = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -47,8 +54,7 @@ public final class Main implements Callable<Integer> {
       cmd.getErr().println("habilis: error: " + HabilisServer.rootMessage(root));
       return 1;
     });
-    int code = cli.execute(args);
-    if (code != 0) System.exit(code);
+    return cli;
   }
 
   @Override

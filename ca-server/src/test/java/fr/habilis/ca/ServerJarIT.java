@@ -199,12 +199,20 @@ class ServerJarIT {
     Map<String, String> env = new HashMap<>(Map.of("HABILIS_HTTP_PORT", Integer.toString(freePort()),
         "HABILIS_HTTPS_PORT", Integer.toString(freePort()), "HABILIS_CA_KEY_ALGORITHM", "EC-P384",
         "HABILIS_TEST_STOP_AFTER_PROCESSING", "true", "HABILIS_PROCESSING_RECOVERY_AFTER", "PT1H"));
+    String approver = approverToken();
     Process p = start(env);
     awaitReady(p);
+    // The running server holds the H2 file: the operator commands say so in one line.
+    Run inUse = run(Map.of(), 60, "operator", "list");
+    assertEquals(2, inUse.exit(), inUse.stderr());
+    assertTrue(inUse.stderr().strip().startsWith("habilis: error: the database in ") && inUse.stderr().contains("is in use by"
+        + " a running server"), inUse.stderr());
+    assertEquals(1, inUse.stderr().strip().lines().count(), inUse.stderr());
     JsonObject endpoints = new JsonObject(Files.readString(work.resolve("habilis-data/endpoints.json")));
     HttpClient http = HttpClient.newBuilder().sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
         .build();
-    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), Files.readString(Path.of(endpoints.getString("raTokenFile"))).strip());
+    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), Files.readString(Path.of(endpoints.getString("raTokenFile"))).strip(),
+        () -> approver);
     RawAcmeClient acme = new RawAcmeClient(http, endpoints.getString("directoryUrl"));
     RawAcmeClient.expect(acme.register(ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("killed.test"))),
         201, "newAccount");
@@ -280,6 +288,7 @@ class ServerJarIT {
     Map<String, String> env = Map.of("HABILIS_HTTP_PORT", Integer.toString(freePort()),
         "HABILIS_HTTPS_PORT", Integer.toString(freePort()), "HABILIS_CA_KEY_ALGORITHM", "EC-P384",
         "HABILIS_PROCESSING_RECOVERY_AFTER", "PT1H", "HABILIS_SHUTDOWN_GRACE", "PT20S");
+    String approver = approverToken();
     Path stderrFile = work.resolve("first.stderr"); // Process.destroy() closes the pipes: stderr goes to a file
     ProcessBuilder first = new ProcessBuilder(command()).directory(work.toFile()).redirectError(stderrFile.toFile());
     first.environment().keySet().removeIf(k -> k.startsWith("HABILIS_"));
@@ -289,7 +298,8 @@ class ServerJarIT {
     JsonObject endpoints = new JsonObject(Files.readString(work.resolve("habilis-data/endpoints.json")));
     HttpClient http = HttpClient.newBuilder().version(version)
         .sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem")))).build();
-    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), Files.readString(Path.of(endpoints.getString("raTokenFile"))).strip());
+    RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), Files.readString(Path.of(endpoints.getString("raTokenFile"))).strip(),
+        () -> approver);
     RaFixture.Credential admin = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("drain.test"));
     int workers = 4;
     List<RawAcmeClient> clients = new ArrayList<>();
@@ -411,6 +421,23 @@ class ServerJarIT {
     }
     p.destroyForcibly();
     throw new AssertionError("server did not become ready: " + out + new String(p.getErrorStream().readAllBytes()));
+  }
+
+  /**
+   * Four-eyes needs a second principal to approve what the shared RA token records: an approver
+   * made with the jar's own {@code operator} commands, on the stopped server's data directory
+   * (before its first start, as an operator creates the first accounts); the token they print.
+   */
+  private String approverToken() throws Exception {
+    Path pw = work.resolve("approver.pw");
+    Files.writeString(pw, "a long approver password\n");
+    Run add = run(Map.of(), 60, "operator", "add", "--login", "approver", "--name", "Approver IT",
+        "--email", "approver@ra.example.test", "--role", "approver", "--password-file", pw.toString());
+    assertEquals(0, add.exit(), add.stderr());
+    Run token = run(Map.of(), 60, "operator", "token", "create", "approver", "--name", "jar IT");
+    assertEquals(0, token.exit(), token.stderr());
+    assertTrue(token.stdout().strip().startsWith("hbo_"), token.stdout());
+    return token.stdout().strip();
   }
 
   private Process start(Map<String, String> env, String... args) throws IOException {

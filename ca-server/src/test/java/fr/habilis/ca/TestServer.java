@@ -2,6 +2,8 @@ package fr.habilis.ca;
 
 import fr.habilis.ca.config.Endpoints;
 import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.operators.Operators;
+import fr.habilis.ca.operators.Role;
 import fr.habilis.ca.store.TestDatabases;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -13,9 +15,12 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
@@ -32,6 +37,7 @@ public final class TestServer implements AutoCloseable {
   private final Path dataDir;
   private final boolean ownsDataDir;
   private final HttpClient httpClient;
+  private final Map<String, String> operatorTokens = new HashMap<>();
   private boolean stopped;
 
   private TestServer(Vertx vertx, HabilisServer server, Path dataDir, boolean ownsDataDir) throws Exception {
@@ -104,6 +110,34 @@ public final class TestServer implements AutoCloseable {
 
   public String raToken() {
     return server.raToken();
+  }
+
+  /**
+   * An API token of operator {@code login} (created with {@code roles} if it does not exist yet;
+   * one token per login and server instance). Four-eyes needs a second principal besides the
+   * shared RA token to approve what the fixtures record: {@link #approverToken()}.
+   */
+  public synchronized String operatorToken(String login, Role... roles) throws Exception {
+    String token = operatorTokens.get(login);
+    if (token != null) return token;
+    Operators ops = Operators.of(context());
+    if (await(ops.find(login)).isEmpty()) {
+      await(ops.create(new Operators.NewOperator(login, "Test " + login, login + "@ra.example.test",
+          roles.length == 0 ? EnumSet.noneOf(Role.class) : EnumSet.copyOf(Arrays.asList(roles))),
+          ("pw-" + UUID.randomUUID()).toCharArray(), "test"));
+    }
+    token = await(ops.createToken(login, "test " + UUID.randomUUID(), "test")).token();
+    operatorTokens.put(login, token);
+    return token;
+  }
+
+  /** The token of operator {@code approver} (role approver): approves what the shared token recorded. */
+  public String approverToken() throws Exception {
+    return operatorToken("approver", Role.APPROVER);
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
   public Path trustPem() {

@@ -85,7 +85,7 @@ class TwoInstancesOneCaTest {
 
         // Issuance through the load balancer: every request to the other instance than the previous one.
         RoundRobinClient lb = new RoundRobinClient(a.httpClient(), LB, LB_HTTP, List.of(a, b));
-        RaFixture ra = new RaFixture(lb, LB + "/ra/v1", a.raToken());
+        RaFixture ra = new RaFixture(lb, LB + "/ra/v1", a.raToken(), a::approverToken);
         RaFixture.Credential cred = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("two.test"));
         RawAcmeClient acme = new RawAcmeClient(lb, LB + "/acme/directory");
         RawAcmeClient.expect(acme.register(cred), 201, "newAccount");

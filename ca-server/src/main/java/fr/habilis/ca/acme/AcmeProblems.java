@@ -28,7 +28,7 @@ final class AcmeProblems {
       case CONFLICT -> new Wire("malformed", 409); // §7.3.5: a new key that already belongs to an account
       case PAYLOAD_TOO_LARGE -> new Wire("malformed", 413);
       case UNSUPPORTED_MEDIA_TYPE -> new Wire("malformed", 415);
-      case UNAUTHORIZED -> new Wire("unauthorized", 403);
+      case UNAUTHORIZED, FORBIDDEN -> new Wire("unauthorized", 403);
       case RATE_LIMITED -> new Wire("rateLimited", 429);
       case UNAVAILABLE -> new Wire("serverInternal", 503);
       case INTERNAL -> new Wire("serverInternal", 500);

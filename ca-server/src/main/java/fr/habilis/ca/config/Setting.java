@@ -76,6 +76,9 @@ public enum Setting {
   BACKUP_DIR("backupDir", null, Kind.STRING),
   // --- registry
   EAB_VALIDITY("eabValidity", "P30D", Kind.DURATION),
+  // --- console (/console/): a session ends after this long without a request, and this long after sign-in
+  CONSOLE_IDLE_TIMEOUT("consoleIdleTimeout", "PT15M", Kind.DURATION),
+  CONSOLE_SESSION_LIFETIME("consoleSessionLifetime", "PT8H", Kind.DURATION),
   // --- acme
   ACME_WEBSITE("acmeWebsite", null, Kind.URL),
   NONCE_LIFETIME("nonceLifetime", "PT1H", Kind.DURATION),

@@ -87,6 +87,10 @@ public class DomainError extends RuntimeException {
     return new DomainError(ErrorKind.UNAUTHORIZED, detail);
   }
 
+  public static DomainError forbidden(String detail) {
+    return new DomainError(ErrorKind.FORBIDDEN, detail);
+  }
+
   public static DomainError badCsr(String detail) {
     return new DomainError(ErrorKind.BAD_CSR, detail);
   }

@@ -22,6 +22,11 @@ public enum ErrorKind {
   CONFLICT,
   /** The requester may not do this (RA: no valid bearer token; ACME: the account or key may not). */
   UNAUTHORIZED,
+  /**
+   * The requester is known but may not do this: RA, a role it does not have, or four-eyes (the
+   * principal who recorded an action cannot approve it).
+   */
+  FORBIDDEN,
   /** Too many requests; carries the delay after which the client may try again. */
   RATE_LIMITED,
   /** The resource is temporarily not available (e.g. a CRL still being generated). */

@@ -3,6 +3,8 @@ package fr.habilis.ca.ra;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.config.Setting;
+import fr.habilis.ca.operators.Operators;
+import fr.habilis.ca.operators.PendingActions;
 import fr.habilis.ca.registry.Habilitation;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
@@ -15,28 +17,30 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /**
  * The registration authority's HTTP API under {@code /ra/v1}: operators record structures and
  * habilitation requests, approve or reject them, manage administrators and mint EAB credentials.
- * Every call needs the RA bearer token; every write is one audited transaction.
+ * Every call needs a bearer token and the role its route needs ({@link RaAuth}); every write is
+ * one transaction audited with the caller's principal id as actor.
  */
 public final class RaApi {
-  static final String ACTOR = "ra-operator";
   private final ServerContext ctx;
   private final RegistryService registry;
-  private final byte[] tokenDigest;
+  private final RaAuth auth;
   private final RaCertificates certificates;
+  private final PendingActions actions;
+  private final RaPendingActions pending;
   private RenewalService renewal;
 
   public RaApi(ServerContext ctx, RevocationService revocation) {
     this.ctx = ctx;
     this.registry = new RegistryService(ctx);
-    this.tokenDigest = sha256(ctx.config().get(Setting.RA_TOKEN));
+    this.auth = new RaAuth(ctx.config().get(Setting.RA_TOKEN), Operators.of(ctx));
     this.certificates = new RaCertificates(ctx, registry, revocation);
+    this.actions = new PendingActions(ctx, registry, revocation);
+    this.pending = new RaPendingActions(ctx, actions);
   }
 
   public RegistryService registry() {
@@ -47,27 +51,27 @@ public final class RaApi {
   public RaApi withRenewal(RenewalService renewal) {
     this.renewal = renewal;
     certificates.renewal(renewal);
+    actions.renewal(renewal);
     return this;
   }
 
   public void mount(Router router) {
     ProblemHandler problems = new ProblemHandler(RaErrors::toProblem, null);
-    router.route("/ra/v1/*").handler(this::authenticate).failureHandler(problems);
+    router.route("/ra/v1/*").handler(auth::handle).failureHandler(problems);
     router.route("/ra/v1/*").handler(BodyHandler.create(false).setBodyLimit(256 * 1024));
 
     router.post("/ra/v1/structures").handler(rc -> reply(rc, 201,
-        registry.createStructure(RaRequests.structure(body(rc)), ACTOR).map(s -> {
+        registry.createStructure(RaRequests.structure(body(rc)), RaAuth.actor(rc)).map(s -> {
           rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/structures/" + s.nationalId());
           return RaJson.structure(s);
         })));
-    router.get("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
-        registry.structure(rc.pathParam("nationalId")).map(RaJson::structure)));
+    new RaStructures(ctx, registry).mount(router);
     router.patch("/ra/v1/structures/:nationalId").handler(rc -> reply(rc, 200,
-        registry.setCertificateName(rc.pathParam("nationalId"), RaRequests.certificateName(body(rc)), ACTOR)
+        registry.setCertificateName(rc.pathParam("nationalId"), RaRequests.certificateName(body(rc)), RaAuth.actor(rc))
             .map(RaJson::structure)));
 
     router.post("/ra/v1/habilitations").handler(rc -> reply(rc, 201,
-        registry.createHabilitation(RaRequests.habilitation(body(rc)), ACTOR).map(h -> {
+        registry.createHabilitation(RaRequests.habilitation(body(rc)), RaAuth.actor(rc)).map(h -> {
           rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/habilitations/" + h.reference());
           return RaJson.habilitation(h);
         })));
@@ -77,32 +81,33 @@ public final class RaApi {
     router.post("/ra/v1/habilitations/:reference/approve").handler(rc -> {
       body(rc);
       secret(rc);
-      reply(rc, 200, registry.approve(rc.pathParam("reference"), ACTOR)
+      reply(rc, 200, registry.approve(rc.pathParam("reference"), RaAuth.actor(rc))
           .map(a -> RaJson.habilitation(a.habilitation()).put("credentials", RaJson.credentials(a.credentials()))));
     });
     router.post("/ra/v1/habilitations/:reference/reject").handler(rc -> reply(rc, 200,
-        registry.reject(rc.pathParam("reference"), RaRequests.reason(body(rc)), ACTOR).map(RaJson::habilitation)));
+        registry.reject(rc.pathParam("reference"), RaRequests.reason(body(rc)), RaAuth.actor(rc)).map(RaJson::habilitation)));
     router.post("/ra/v1/habilitations/:reference/revoke").handler(rc -> {
       JsonObject body = body(rc);
       String reason = RaRequests.reason(body);
       boolean revokeCertificates = RaRequests.flag(body, "revokeCertificates");
-      reply(rc, 200, revokeCertificates
-          ? certificates.revokeWithCertificates(rc.pathParam("reference"), reason)
-              .map(r -> RaJson.habilitation(r.habilitation()).put("revokedCertificates", r.also().size()))
-          : registry.revoke(rc.pathParam("reference"), reason, ACTOR)
-              .map(h -> RaJson.habilitation(h).put("revokedCertificates", 0)));
+      if (revokeCertificates) {
+        pending.recordRevocation(rc, rc.pathParam("reference"), reason); // four-eyes: 202, approved later
+      } else {
+        reply(rc, 200, registry.revoke(rc.pathParam("reference"), reason, RaAuth.actor(rc))
+            .map(h -> RaJson.habilitation(h).put("revokedCertificates", 0)));
+      }
     });
     router.post("/ra/v1/habilitations/:reference/admins").handler(rc -> {
       secret(rc);
-      reply(rc, 201, registry.addAdmin(rc.pathParam("reference"), RaRequests.administrator(body(rc)), ACTOR)
+      reply(rc, 201, registry.addAdmin(rc.pathParam("reference"), RaRequests.administrator(body(rc)), RaAuth.actor(rc))
           .map(a -> RaJson.habilitation(a.habilitation()).put("credentials", RaJson.credentials(a.credentials()))));
     });
     router.delete("/ra/v1/habilitations/:reference/admins/:cardNumber").handler(rc -> reply(rc, 200,
-        registry.removeAdmin(rc.pathParam("reference"), RaRequests.cardPath(rc.pathParam("cardNumber")), ACTOR)
+        registry.removeAdmin(rc.pathParam("reference"), RaRequests.cardPath(rc.pathParam("cardNumber")), RaAuth.actor(rc))
             .map(RaJson::habilitation)));
     router.post("/ra/v1/habilitations/:reference/professionals").handler(rc -> {
       String reference = rc.pathParam("reference");
-      reply(rc, 201, registry.addProfessional(reference, RaRequests.professional(body(rc)), ACTOR).map(p -> {
+      reply(rc, 201, registry.addProfessional(reference, RaRequests.professional(body(rc)), RaAuth.actor(rc)).map(p -> {
         rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/habilitations/" + reference + "/professionals/"
             + p.nationalId());
         return RaJson.professional(p);
@@ -115,42 +120,35 @@ public final class RaApi {
           return new JsonObject().put("professionals", items);
         })));
     router.delete("/ra/v1/habilitations/:reference/professionals/:nationalId").handler(rc -> reply(rc, 200,
-        registry.removeProfessional(rc.pathParam("reference"), RaRequests.professionalPath(rc.pathParam("nationalId")), ACTOR)
+        registry.removeProfessional(rc.pathParam("reference"), RaRequests.professionalPath(rc.pathParam("nationalId")), RaAuth.actor(rc))
             .map(RaJson::professional)));
     router.post("/ra/v1/admins/:cardNumber/eab").handler(rc -> {
       body(rc);
       secret(rc);
-      reply(rc, 201, registry.newCredential(RaRequests.cardPath(rc.pathParam("cardNumber")), ACTOR).map(RaJson::credential));
+      reply(rc, 201, registry.newCredential(RaRequests.cardPath(rc.pathParam("cardNumber")), RaAuth.actor(rc)).map(RaJson::credential));
     });
     router.post("/ra/v1/admins/:cardNumber/replace").handler(rc -> {
       var replacement = RaRequests.replacement(body(rc));
       reply(rc, 200, registry.replaceCard(RaRequests.cardPath(rc.pathParam("cardNumber")), replacement.cardNumber(),
-          replacement.cardType(), ACTOR).map(RaJson::admin));
+          replacement.cardType(), RaAuth.actor(rc)).map(RaJson::admin));
     });
+    new RaAdmins(ctx, registry).mount(router);
     certificates.mount(router);
     new RaNotices(ctx).mount(router);
     new RaBackups(ctx).mount(router);
-    if (renewal != null) new RaIncidents(ctx, renewal).mount(router);
+    pending.mount(router);
+    if (renewal != null) new RaIncidents(renewal, pending).mount(router);
   }
 
+  /** The inbox and the habilitations of a structure or an administrator: newest first. */
   private void list(RoutingContext rc) {
-    String structure = rc.queryParams().get("structure");
-    String status = rc.queryParams().get("status");
-    Habilitation.Status st = null;
-    if (status != null) {
-      try {
-        st = Habilitation.Status.valueOf(status);
-      } catch (IllegalArgumentException e) {
-        throw DomainError.invalidField("status", "must be one of RECEIVED, ACTIVE, REJECTED, REVOKED");
-      }
-    }
-    int limit = intParam(rc, "limit", 50, 1, 500);
-    int offset = intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
-    reply(rc, 200, registry.list(structure, st, limit, offset).map(list -> {
-      JsonArray items = new JsonArray();
-      list.forEach(h -> items.add(RaJson.habilitation(h)));
-      return new JsonObject().put("habilitations", items).put("limit", limit).put("offset", offset);
-    }));
+    RaQuery q = new RaQuery(rc);
+    String structure = q.matching("structure", RaQuery.NATIONAL_ID, "a structure's national identifier");
+    List<Habilitation.Status> statuses = q.someOf("status", Habilitation.Status.class);
+    String admin = q.matching("admin", RaQuery.CARD, "a card number: 10 digits");
+    RaQuery.Page page = q.page();
+    reply(rc, 200, registry.list(structure, statuses, admin, page.fetch(), page.offset())
+        .map(list -> page.json("habilitations", list, RaJson::habilitation)));
   }
 
   static int intParam(RoutingContext rc, String name, int dflt, int min, int max) {
@@ -163,18 +161,6 @@ public final class RaApi {
     } catch (NumberFormatException e) {
       throw DomainError.invalidField(name, "must be an integer between " + min + " and " + max);
     }
-  }
-
-  /** Constant-time comparison of digests, so response timing says nothing about the token. */
-  private void authenticate(RoutingContext rc) {
-    String header = rc.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-        || !MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
-      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"habilis-ra\"");
-      rc.fail(DomainError.unauthorized("a valid RA bearer token is required"));
-      return;
-    }
-    rc.next();
   }
 
   static JsonObject body(RoutingContext rc) {
@@ -197,13 +183,5 @@ public final class RaApi {
   static void reply(RoutingContext rc, int status, Future<JsonObject> result) {
     result.onSuccess(json -> rc.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(json.encode())).onFailure(rc::fail);
-  }
-
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -15,7 +15,7 @@ final class RaBackups {
   void mount(Router router) {
     router.post("/ra/v1/backups").handler(rc -> {
       RaApi.body(rc);
-      RaApi.reply(rc, 201, backups.take(RaApi.ACTOR).map(t -> t.manifest().toJson()
+      RaApi.reply(rc, 201, backups.take(RaAuth.actor(rc)).map(t -> t.manifest().toJson()
           .put("directory", t.directory().toString())));
     });
   }

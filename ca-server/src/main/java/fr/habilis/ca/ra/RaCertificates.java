@@ -3,28 +3,32 @@ package fr.habilis.ca.ra;
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profile;
+import fr.habilis.ca.issuance.ProfileName;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.Pem;
-import fr.habilis.ca.registry.Habilitation;
+import fr.habilis.ca.registry.Offer;
 import fr.habilis.ca.registry.RegistryService;
 import fr.habilis.ca.renewal.RenewalService;
 import fr.habilis.ca.revocation.RevocationReason;
 import fr.habilis.ca.revocation.RevocationService;
 import fr.habilis.ca.store.CertificateRepository;
 import fr.habilis.ca.store.CertificateRepository.StoredCertificate;
-import io.vertx.core.Future;
+import fr.habilis.ca.store.RevocationRepository;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.bouncycastle.util.io.pem.PemObject;
 
 /**
  * Certificates in the RA API: the follow-up list (by structure, administrator, status, expiry),
@@ -33,7 +37,7 @@ import java.util.stream.Collectors;
  */
 final class RaCertificates {
   private static final Pattern SERIAL = Pattern.compile("[0-9A-Fa-f]{1,64}");
-  private static final Set<String> STATUSES = Set.of("valid", "revoked", "expired");
+  private static final Pattern STATUS = Pattern.compile("valid|revoked|expired");
   private final ServerContext ctx;
   private final RegistryService registry;
   private final RevocationService revocation;
@@ -64,63 +68,77 @@ final class RaCertificates {
     }
     router.get("/ra/v1/certificates/:serial").handler(rc -> {
       String serial = serial(rc);
-      RaApi.reply(rc, 200, ctx.db().tx(c -> certificates.findBySerial(c, serial)
-          .orElseThrow(() -> DomainError.notFound("no certificate with serial " + serial)))
-          .map(cert -> json(cert).put("pem", Pem.encode(List.of(new org.bouncycastle.util.io.pem.PemObject("CERTIFICATE", cert.der()))))));
+      RaApi.reply(rc, 200, ctx.db().tx(c -> detail(c, serial)));
     });
     router.post("/ra/v1/certificates/:serial/revoke").handler(rc -> {
       String serial = serial(rc);
       RevocationReason reason = reason(RaApi.body(rc));
-      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaApi.ACTOR, RevocationService.Permission.ANYONE).map(this::json));
+      RaApi.reply(rc, 200, revocation.revoke(serial, reason, RaAuth.actor(rc), RevocationService.Permission.ANYONE).map(this::json));
     });
   }
 
-  /** Revokes, with the habilitation, its structure's live certificates of the offers it covered. */
-  Future<RegistryService.Revoked<List<StoredCertificate>>> revokeWithCertificates(String reference, String reason) {
-    return registry.revoke(reference, reason, RaApi.ACTOR, (c, h) -> revocation.revokeLive(c, h.structureId(),
-            profilesOf(h), RevocationReason.CESSATION_OF_OPERATION, RaApi.ACTOR))
-        .compose(r -> revocation.published(r.also()).map(r));
-  }
-
-  /** Names of the profiles issued under a habilitation's offers. */
-  static Set<String> profilesOf(Habilitation h) {
-    Set<String> kinds = h.offers().stream().map(o -> o.kind().name()).collect(Collectors.toSet());
-    return Profiles.all().stream().filter(p -> kinds.contains(p.offer())).map(p -> p.name().name())
-        .collect(Collectors.toSet());
-  }
-
+  /**
+   * The search: structure, administrator card (with the person's replaced cards), profile or
+   * offer, status, and an expiry window [expiresAfter, expiresBefore).
+   */
   private void list(RoutingContext rc) {
-    var q = rc.queryParams();
-    String structure = q.get("structure");
-    String admin = q.get("admin");
-    String status = q.get("status");
-    if (admin != null) RaRequests.cardPath(admin);
-    if (status != null && !STATUSES.contains(status)) {
-      throw DomainError.invalidField("status", "must be one of valid, revoked, expired");
+    RaQuery q = new RaQuery(rc);
+    String structure = q.matching("structure", RaQuery.NATIONAL_ID, "a structure's national identifier");
+    String admin = q.matching("admin", RaQuery.CARD, "a card number: 10 digits");
+    String status = q.matching("status", STATUS, "must be one of valid, revoked, expired");
+    Set<String> profiles = profiles(q);
+    Instant expiresAfter = q.instant("expiresAfter");
+    Instant expiresBefore = q.instant("expiresBefore");
+    if (expiresAfter != null && expiresBefore != null && !expiresAfter.isBefore(expiresBefore)) {
+      throw DomainError.invalidField("expiresBefore", "must be later than expiresAfter");
     }
-    Instant expiresBefore = null;
-    if (q.get("expiresBefore") != null) {
-      try {
-        expiresBefore = Instant.parse(q.get("expiresBefore"));
-      } catch (DateTimeParseException e) {
-        throw DomainError.invalidField("expiresBefore", "an RFC 3339 UTC time such as 2027-01-31T00:00:00Z");
-      }
-    }
-    int limit = RaApi.intParam(rc, "limit", 50, 1, 500);
-    int offset = RaApi.intParam(rc, "offset", 0, 0, Integer.MAX_VALUE);
+    RaQuery.Page page = q.page();
     Instant now = ctx.clock().instant();
     // "valid" and "expired" are both status valid in the table: expiry is a matter of time.
     Instant before = "expired".equals(status) ? min(expiresBefore, now) : expiresBefore;
     String stored = "expired".equals(status) ? "valid" : status;
+    Instant liveAt = "valid".equals(status) ? now : null;
     RaApi.reply(rc, 200, ctx.db().tx(c -> {
       List<String> cards = admin == null ? null : registry.cardsOf(c, admin);
-      Instant after = "valid".equals(status) ? now : null;
-      return certificates.list(c, structure, cards, stored, after, before, limit, offset);
-    }).map(page -> {
-      JsonArray items = new JsonArray();
-      page.forEach(cert -> items.add(json(cert)));
-      return new JsonObject().put("certificates", items).put("limit", limit).put("offset", offset);
-    }));
+      return certificates.list(c, new CertificateRepository.Filter(structure, cards, stored, profiles, liveAt,
+          expiresAfter, before), page.fetch(), page.offset());
+    }).map(rows -> page.json("certificates", rows, this::json)));
+  }
+
+  /** {@code profile} (a profile name) and {@code offer} (the profiles of an offer), both optional; null for any. */
+  private static Set<String> profiles(RaQuery q) {
+    ProfileName profile = q.oneOf("profile", ProfileName.class);
+    Offer.Kind offer = q.oneOf("offer", Offer.Kind.class);
+    if (profile == null && offer == null) return null;
+    return Profiles.all().stream().filter(p -> profile == null || p.name() == profile)
+        .filter(p -> offer == null || p.offer().equals(offer.name())).map(p -> p.name().name())
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * One certificate for the console: the search's object, its PEM, the issuer chain (issuing CA
+   * then root), its OCSP status read as the responder reads it, and the order and account that
+   * asked for it.
+   */
+  private JsonObject detail(Connection c, String serial) throws SQLException {
+    StoredCertificate cert = certificates.findBySerial(c, serial)
+        .orElseThrow(() -> DomainError.notFound("no certificate with serial " + serial));
+    List<X509Certificate> chain = ctx.ca().chainOf(cert.caId());
+    JsonObject ocsp = RevocationRepository.status(c, serial).map(s -> {
+      JsonObject o = new JsonObject().put("status", s.revoked() ? "revoked" : "good");
+      if (s.revoked()) {
+        o.put("revokedAt", s.revokedAt().toString()).put("revocationReason", RevocationReason
+            .ofCode(s.reason() == null ? 0 : s.reason()).map(RevocationReason::rfcName).orElse("unspecified"));
+      }
+      return o;
+    }).orElseThrow().put("responder", ctx.endpoints().ocspUrl());
+    JsonObject j = json(cert).put("pem", Pem.encode(List.of(new PemObject("CERTIFICATE", cert.der()))))
+        .put("issuer", chain.get(0).getSubjectX500Principal().getName())
+        .put("chain", Pem.encode(List.copyOf(chain))).put("ocsp", ocsp)
+        .put("order", cert.orderId()).put("account", cert.accountId());
+    if (renewal != null) j.put("links", new JsonObject().put("renewals", ctx.endpoints().raUrl() + "/certificates/"
+        + serial + "/renewals"));
+    return j;
   }
 
   private JsonObject json(StoredCertificate cert) {

@@ -20,6 +20,7 @@ public final class RaErrors {
       case NOT_FOUND -> { type = "notFound"; status = 404; }
       case CONFLICT, ALREADY_REVOKED, ALREADY_REPLACED -> { type = "conflict"; status = 409; }
       case UNAUTHORIZED -> { type = "unauthorized"; status = 401; } // no valid bearer token
+      case FORBIDDEN -> { type = "forbidden"; status = 403; } // a role it lacks, or four-eyes
       case METHOD_NOT_ALLOWED -> { type = "invalidRequest"; status = 405; }
       case PAYLOAD_TOO_LARGE -> { type = "invalidRequest"; status = 413; }
       case UNSUPPORTED_MEDIA_TYPE -> { type = "invalidRequest"; status = 415; }

@@ -1,7 +1,6 @@
 package fr.habilis.ca.ra;
 
 import fr.habilis.ca.error.DomainError;
-import fr.habilis.ca.ServerContext;
 import fr.habilis.ca.issuance.Profiles;
 import fr.habilis.ca.issuance.SerialNumbers;
 import fr.habilis.ca.pki.CaHierarchy;
@@ -20,26 +19,25 @@ import java.util.regex.Pattern;
 /**
  * Incidents in the RA API: an operator moves the renewal window of one certificate, a structure's,
  * a profile's or an issuing CA's certificates to now, with a reason that renewalInfo's
- * explanationURL shows (RFC 9773 §4.2). Each declaration is one audited transaction.
+ * explanationURL shows (RFC 9773 §4.2). Declaring one needs two principals (issue 19's four-eyes):
+ * an officer records it, another principal approves it (operators/PendingActions).
  */
 final class RaIncidents {
   private static final Pattern SERIAL = Pattern.compile("[0-9A-Fa-f]{1,64}");
   private static final Pattern NATIONAL_ID = Pattern.compile("[0-9A-Z]{2,20}");
-  private final ServerContext ctx;
   private final RenewalService renewal;
+  private final RaPendingActions pending;
 
-  RaIncidents(ServerContext ctx, RenewalService renewal) {
-    this.ctx = ctx;
+  RaIncidents(RenewalService renewal, RaPendingActions pending) {
     this.renewal = renewal;
+    this.pending = pending;
   }
 
   void mount(Router router) {
+    // Four-eyes: recorded here, declared when another principal approves the pending action.
     router.post("/ra/v1/incidents").handler(rc -> {
       NewIncident n = read(RaApi.body(rc));
-      RaApi.reply(rc, 201, renewal.declare(n.scope(), n.target(), n.reason(), n.explanationUrl(), RaApi.ACTOR).map(d -> {
-        rc.response().putHeader("Location", ctx.endpoints().raUrl() + "/incidents/" + d.incident().id());
-        return json(d.incident()).put("certificates", d.certificates());
-      }));
+      pending.recordIncident(rc, n.scope(), n.target(), n.reason(), n.explanationUrl());
     });
     router.get("/ra/v1/incidents").handler(rc -> {
       int limit = RaApi.intParam(rc, "limit", 50, 1, 500);
@@ -58,10 +56,10 @@ final class RaIncidents {
     });
   }
 
-  private record NewIncident(Incident.Scope scope, String target, String reason, String explanationUrl) {}
+  record NewIncident(Incident.Scope scope, String target, String reason, String explanationUrl) {}
 
   /** Every invalid field at once, like the other RA requests. */
-  private static NewIncident read(JsonObject body) {
+  static NewIncident read(JsonObject body) {
     List<FieldError> errors = new ArrayList<>();
     Incident.Scope scope = null;
     Object s = body.getValue("scope");

@@ -35,6 +35,7 @@ final class RaJson {
         .put("administrators", admins).put("offers", offers)
         .put("usage", h.usage()).put("editor", h.editor()).put("solution", h.solution())
         .put("language", h.language().code()).put("informEmails", new JsonArray(h.informEmails()))
+        .put("supersedes", h.supersedes()).put("supersededBy", h.supersededBy())
         .put("createdAt", h.createdAt().toString()).put("updatedAt", h.updatedAt().toString());
   }
 

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  */
 final class RaRequests {
   static final Pattern CARD = Pattern.compile("[0-9]{10}");
+  static final Pattern REFERENCE = Pattern.compile("HAB-[0-9]{4}-[0-9]{6}");
   private static final Pattern PHONE = Pattern.compile("\\+?[0-9 .()-]{6,32}");
 
   private final List<FieldError> errors = new ArrayList<>();
@@ -129,9 +130,13 @@ final class RaRequests {
     String solution = r.text(body, "solution", "solution", 200, false);
     Language language = r.language(body, "language");
     List<String> inform = r.informEmails(body);
+    String supersedes = r.text(body, "supersedes", "supersedes", 20, false);
+    if (supersedes != null && !REFERENCE.matcher(supersedes).matches()) {
+      r.error("supersedes", "a habilitation reference such as HAB-2026-000001");
+    }
     r.failIfInvalid();
     return new NewHabilitation(structure, form, signatory, admins, offers, usage, editor, solution,
-        language == null ? Language.FR : language, inform);
+        language == null ? Language.FR : language, inform, supersedes);
   }
 
   static Administrator administrator(JsonObject body) {

@@ -2,6 +2,7 @@ package fr.habilis.ca.registry;
 
 import fr.habilis.ca.error.DomainError;
 import fr.habilis.ca.ServerContext;
+import fr.habilis.ca.operators.FourEyes;
 import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.issuance.Profile;
 import fr.habilis.ca.notify.NoticeKind;
@@ -44,10 +45,17 @@ public final class RegistryService {
 
   /**
    * A habilitation request as received (form 413/414), already validated field by field;
-   * {@code language} (null: French) and {@code informEmails} concern its notices.
+   * {@code language} (null: French) and {@code informEmails} concern its notices;
+   * {@code supersedes} (null: none) is the active habilitation of the same structure it amends.
    */
   public record NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
-      List<Offer> offers, String usage, String editor, String solution, Language language, List<String> informEmails) {
+      List<Offer> offers, String usage, String editor, String solution, Language language, List<String> informEmails,
+      String supersedes) {
+
+    public NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
+        List<Offer> offers, String usage, String editor, String solution, Language language, List<String> informEmails) {
+      this(structureId, form, signatory, administrators, offers, usage, editor, solution, language, informEmails, null);
+    }
 
     public NewHabilitation(String structureId, String form, Signatory signatory, List<Administrator> administrators,
         List<Offer> offers, String usage, String editor, String solution) {
@@ -118,21 +126,48 @@ public final class RegistryService {
               "this card has been replaced; name the holder's current card"));
         }
       }
+      Habilitation amended = req.supersedes() == null ? null : amended(c, req, errors);
       if (!errors.isEmpty()) throw DomainError.invalidFields(errors);
+      if (amended != null && amended.status() != Status.ACTIVE) {
+        throw DomainError.conflict("habilitation " + amended.reference() + " is " + amended.status()
+            + "; only an ACTIVE habilitation can be amended by a new form");
+      }
       String reference = repo.insertHabilitation(c, req.structureId(), req.form(), req.signatory(), req.usage(),
           req.editor(), req.solution(), req.language() == null ? Language.FR : req.language(),
           req.informEmails() == null ? List.of() : req.informEmails(), now);
       long id = repo.findHabilitation(c, reference).orElseThrow().id();
+      repo.setRecordedBy(c, id, actor);
       for (int i = 0; i < req.offers().size(); i++) repo.insertOffer(c, id, i, req.offers().get(i));
       for (Administrator a : req.administrators()) repo.addAdmin(c, id, person(c, a, now).id(), now);
+      if (amended != null) repo.setSupersedes(c, id, amended.reference());
       Habilitation h = repo.findHabilitation(c, reference).orElseThrow();
       ctx.audit().append(c, actor, "habilitation.received", reference, summary(h).encode());
       return h;
     });
   }
 
+  /** The habilitation a new form amends: it must be one of the same structure (else a field error). */
+  private Habilitation amended(Connection c, NewHabilitation req, List<DomainError.FieldError> errors) throws SQLException {
+    Optional<Habilitation> earlier = repo.findHabilitation(c, req.supersedes());
+    if (earlier.isEmpty()) {
+      errors.add(new DomainError.FieldError("supersedes", "no habilitation " + req.supersedes()));
+      return null;
+    }
+    if (!earlier.get().structureId().equals(req.structureId())) {
+      errors.add(new DomainError.FieldError("supersedes", req.supersedes() + " is a habilitation of structure "
+          + earlier.get().structureId() + "; a new form amends a habilitation of the same structure"));
+      return null;
+    }
+    return earlier.get();
+  }
+
   public Future<Habilitation> habilitation(String reference) {
     return ctx.db().tx(c -> find(c, reference));
+  }
+
+  /** The habilitation in the caller's transaction; 404 when unknown. */
+  public Habilitation habilitation(Connection c, String reference) throws SQLException {
+    return find(c, reference);
   }
 
   public Future<List<Habilitation>> list(String structureId, Status status, int limit, int offset) {
@@ -140,13 +175,47 @@ public final class RegistryService {
   }
 
   /**
+   * Habilitations by structure, statuses (empty: any) and administrator card (current or replaced;
+   * null: any; an unknown card matches nothing), newest first.
+   */
+  public Future<List<Habilitation>> list(String structureId, List<Status> statuses, String adminCard, int limit,
+      int offset) {
+    return ctx.db().tx(c -> {
+      String adminId = null;
+      if (adminCard != null) {
+        Optional<Administrator> holder = holderOf(c, adminCard);
+        if (holder.isEmpty()) return List.<Habilitation>of();
+        adminId = holder.get().id();
+      }
+      return repo.list(c, structureId, statuses, adminId, limit, offset);
+    });
+  }
+
+  /** The person holding this card now, or who held it before a replacement. */
+  public Optional<Administrator> holderOf(Connection c, String cardNumber) throws SQLException {
+    List<String> cards = repo.cardsOf(c, cardNumber);
+    return cards.isEmpty() ? Optional.empty() : repo.findAdminByCard(c, cards.get(0));
+  }
+
+  /** Every habilitation naming the person now or before a removal, newest first. */
+  public List<Habilitation> habilitationsOf(Connection c, String adminId) throws SQLException {
+    return repo.namingAdmin(c, adminId);
+  }
+
+  public List<Habilitation> habilitationsOfStructure(Connection c, String structureId) throws SQLException {
+    return repo.ofStructure(c, structureId);
+  }
+
+  /**
    * RECEIVED → ACTIVE, and one fresh EAB credential per named administrator. The conditional
-   * status update makes concurrent approvals produce exactly one set of credentials.
+   * status update makes concurrent approvals produce exactly one set of credentials. Four-eyes:
+   * refused (FORBIDDEN) to the principal who recorded the request.
    */
   public Future<Approval> approve(String reference, String actor) {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
+      FourEyes.check(repo.recordedBy(c, h.id()), actor, "habilitation " + reference);
       Structure structure = repo.findStructure(c, h.structureId()).orElseThrow();
       if (structure.certificateName() == null) {
         // Approving it would give administrators a habilitation whose every finalize fails.
@@ -155,16 +224,50 @@ public final class RegistryService {
             + "; give one with PATCH /structures/" + structure.nationalId() + " {\"certificateName\": …} first");
       }
       transition(c, h, Status.RECEIVED, Status.ACTIVE, null, now);
+      Habilitation earlier = h.supersedes() == null ? null : supersede(c, h, actor, now);
       List<IssuedCredential> creds = new ArrayList<>();
       for (Administrator a : h.administrators()) {
+        // Someone the amended habilitation named keeps their ACME accounts; only a newcomer needs one.
+        if (earlier != null && earlier.names(a.id())) continue;
         creds.add(new IssuedCredential(a.cardNumber(), eab.mint(c, a.id(), now, eabValidity())));
       }
       Habilitation active = find(c, reference);
       ctx.audit().append(c, actor, "habilitation.approved", reference, new JsonObject()
-          .put("credentials", new JsonArray(creds.stream().map(x -> x.credential().kid()).toList())).encode());
+          .put("credentials", new JsonArray(creds.stream().map(x -> x.credential().kid()).toList()))
+          .put("supersedes", h.supersedes()).encode());
       notices.habilitation(c, NoticeKind.HABILITATION_APPROVED, active, null, now);
       return new Approval(active, creds);
     });
+  }
+
+  /**
+   * The approval of an amendment, in its transaction: the habilitation it amends becomes
+   * SUPERSEDED (it must still be ACTIVE: a revocation or another amendment approved since makes
+   * this approval a 409 and changes nothing), and the professionals recorded under its PRO offer
+   * whom the new PRO offer still covers are recorded under the new one. From the commit on, the
+   * administrators' authorizations are the new form's (the decision reads ACTIVE habilitations only).
+   */
+  private Habilitation supersede(Connection c, Habilitation amendment, String actor, Instant now) throws SQLException {
+    Habilitation earlier = find(c, amendment.supersedes());
+    if (!repo.supersede(c, earlier.id(), amendment.reference(), "superseded by " + amendment.reference(), now)) {
+      Habilitation current = find(c, earlier.reference());
+      throw DomainError.conflict("habilitation " + earlier.reference() + " is " + current.status()
+          + (current.supersededBy() == null ? "" : " (by " + current.supersededBy() + ")") + "; " + amendment.reference()
+          + " amends it and can no longer be approved: reject it and record a new form");
+    }
+    List<Offer> pro = amendment.offers().stream().filter(o -> o.kind() == Offer.Kind.PRO).toList();
+    List<Professional> kept = professionals.of(c, amendment.id());
+    for (Professional p : professionals.of(c, earlier.id())) {
+      boolean covered = pro.stream().anyMatch(o -> o.coversEmail(p.email()));
+      boolean known = kept.stream().anyMatch(k -> k.nationalId().equals(p.nationalId()) || k.email().equals(p.email()));
+      if (covered && !known) {
+        professionals.insert(c, new Professional(amendment.id(), p.idKind(), p.idValue(), p.lastName(), p.firstName(),
+            p.email()), now);
+      }
+    }
+    ctx.audit().append(c, actor, "habilitation.superseded", earlier.reference(), new JsonObject()
+        .put("by", amendment.reference()).encode());
+    return earlier;
   }
 
   public Future<Habilitation> reject(String reference, String reason, String actor) {
@@ -238,7 +341,7 @@ public final class RegistryService {
       Instant now = now();
       Habilitation h = find(c, reference);
       repo.lock(c, h.id());
-      if (h.status() == Status.REJECTED || h.status() == Status.REVOKED) {
+      if (h.status() != Status.RECEIVED && h.status() != Status.ACTIVE) {
         throw DomainError.conflict("habilitation " + reference + " is " + h.status());
       }
       Administrator a = repo.findAdminByCard(c, cardNumber)

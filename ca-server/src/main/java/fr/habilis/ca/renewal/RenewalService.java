@@ -178,31 +178,36 @@ public final class RenewalService {
   public record Declared(Incident incident, int certificates) {}
 
   /**
-   * Declares an incident: from now on, renewalInfo tells every certificate of the scope issued
-   * before now to renew at once, with {@code reason} behind its explanationURL. One audited
-   * transaction. The target must exist (404 otherwise).
+   * Declares an incident in the caller's transaction (the approval of an incident recorded by
+   * another principal, issue 19's four-eyes): from now on, renewalInfo tells every certificate of
+   * the scope issued before now to renew at once, with {@code reason} behind its explanationURL.
+   * Audited. The target must exist (404 otherwise).
    */
-  public Future<Declared> declare(Incident.Scope scope, String target, String reason, String explanationUrl, String actor) {
-    return ctx.db().tx(c -> {
-      Instant now = ctx.clock().instant();
-      switch (scope) {
-        case CERTIFICATE -> certificates.findBySerial(c, target)
-            .orElseThrow(() -> DomainError.notFound("no certificate with serial " + target));
-        case STRUCTURE -> {
-          if (registry.structure(c, target).isEmpty()) throw DomainError.notFound("no structure " + target);
-        }
-        default -> {
-          // profile and CA names were checked with the request's other fields
-        }
+  public Declared declare(Connection c, Incident.Scope scope, String target, String reason, String explanationUrl,
+      String actor) throws SQLException {
+    Instant now = ctx.clock().instant();
+    checkTarget(c, scope, target);
+    long id = repo.insertIncident(c, scope, target, reason, explanationUrl, actor, now);
+    Incident incident = repo.incident(c, id).orElseThrow();
+    int covered = repo.countCovered(c, scope, target, incident.declaredAt(), now);
+    ctx.audit().append(c, actor, "renewal.incident.declared", "incident:" + id, new JsonObject()
+        .put("scope", scope.wireName()).put("target", target).put("reason", reason)
+        .put("explanationUrl", explanationUrl).put("certificates", covered).encode());
+    return new Declared(incident, covered);
+  }
+
+  /** 404 for a certificate or structure that does not exist (profile and CA names are checked with the request). */
+  public void checkTarget(Connection c, Incident.Scope scope, String target) throws SQLException {
+    switch (scope) {
+      case CERTIFICATE -> certificates.findBySerial(c, target)
+          .orElseThrow(() -> DomainError.notFound("no certificate with serial " + target));
+      case STRUCTURE -> {
+        if (registry.structure(c, target).isEmpty()) throw DomainError.notFound("no structure " + target);
       }
-      long id = repo.insertIncident(c, scope, target, reason, explanationUrl, actor, now);
-      Incident incident = repo.incident(c, id).orElseThrow();
-      int covered = repo.countCovered(c, scope, target, incident.declaredAt(), now);
-      ctx.audit().append(c, actor, "renewal.incident.declared", "incident:" + id, new JsonObject()
-          .put("scope", scope.wireName()).put("target", target).put("reason", reason)
-          .put("explanationUrl", explanationUrl).put("certificates", covered).encode());
-      return new Declared(incident, covered);
-    });
+      default -> {
+        // profile and CA names were checked with the request's other fields
+      }
+    }
   }
 
   public Future<List<Incident>> incidents(int limit, int offset) {

@@ -55,6 +55,11 @@ public final class RevocationApi {
     return ocsp.responderCertificate(caId);
   }
 
+  /** The OCSP responder, for the console's "what does OCSP say" on a certificate's page. */
+  public OcspResponder ocsp() {
+    return ocsp;
+  }
+
   public RevocationService service() {
     return service;
   }

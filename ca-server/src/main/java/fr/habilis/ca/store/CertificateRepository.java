@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The {@code serials}, {@code certificates} and {@code blocked_keys} tables. Every method runs in
@@ -146,15 +147,27 @@ public final class CertificateRepository {
     Sql.update(c, "INSERT INTO blocked_keys (key_hash, reason, created_at) VALUES (?,?,?)", keyHash, reason, now);
   }
 
-  /** A page of certificates matching the filters (null = any), soonest expiry first: the RA's follow-up view. */
-  public List<StoredCertificate> list(Connection c, String structureId, List<String> adminCards, String status,
-      Instant expiresAfter, Instant expiresBefore, int limit, int offset) throws SQLException {
-    Sql.Where where = new Sql.Where().andIf("structure_id = ?", structureId);
-    if (adminCards != null) {
-      if (adminCards.isEmpty()) return List.of();
-      where.and("admin_card IN (" + Sql.marks(adminCards.size()) + ")", adminCards.toArray());
+  /**
+   * What the RA's certificate search filters on; null (or, for {@code adminCards} and
+   * {@code profiles}, null) matches any. {@code notAfterFrom} is inclusive, {@code notAfterBefore}
+   * and {@code liveAt} (unexpired at that instant) exclusive.
+   */
+  public record Filter(String structureId, List<String> adminCards, String status, Set<String> profiles,
+      Instant liveAt, Instant notAfterFrom, Instant notAfterBefore) {}
+
+  /** A page of certificates matching the filter, soonest expiry first (serial within one instant): the RA's follow-up view. */
+  public List<StoredCertificate> list(Connection c, Filter f, int limit, int offset) throws SQLException {
+    Sql.Where where = new Sql.Where().andIf("structure_id = ?", f.structureId());
+    if (f.adminCards() != null) {
+      if (f.adminCards().isEmpty()) return List.of();
+      where.and("admin_card IN (" + Sql.marks(f.adminCards().size()) + ")", f.adminCards().toArray());
     }
-    where.andIf("status = ?", status).andIf("not_after > ?", expiresAfter).andIf("not_after < ?", expiresBefore);
+    if (f.profiles() != null) {
+      if (f.profiles().isEmpty()) return List.of();
+      where.and("profile IN (" + Sql.marks(f.profiles().size()) + ")", f.profiles().stream().sorted().toArray());
+    }
+    where.andIf("status = ?", f.status()).andIf("not_after > ?", f.liveAt()).andIf("not_after >= ?", f.notAfterFrom())
+        .andIf("not_after < ?", f.notAfterBefore());
     return Sql.page(c, SELECT, where, "not_after, serial", limit, offset, CertificateRepository::row);
   }
 }

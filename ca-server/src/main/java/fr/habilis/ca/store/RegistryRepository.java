@@ -159,6 +159,30 @@ public final class RegistryRepository {
         + " AND status = ?", to, reason, now, id, from) == 1;
   }
 
+  /** Four-eyes: the principal who recorded the request (issue 19). */
+  public void setRecordedBy(Connection c, long id, String principal) throws SQLException {
+    Sql.update(c, "UPDATE habilitations SET recorded_by = ? WHERE id = ?", principal, id);
+  }
+
+  /** The principal who recorded the request; null for one recorded before V19. */
+  public String recordedBy(Connection c, long id) throws SQLException {
+    return Sql.first(c, "SELECT recorded_by FROM habilitations WHERE id = ?", rs -> rs.getString(1), id).orElse(null);
+  }
+
+  /** Records that a request (just inserted) amends an earlier habilitation of its structure. */
+  public void setSupersedes(Connection c, long id, String earlierReference) throws SQLException {
+    Sql.update(c, "UPDATE habilitations SET supersedes = ? WHERE id = ?", earlierReference, id);
+  }
+
+  /**
+   * ACTIVE → SUPERSEDED, naming the successor; false when it is no longer ACTIVE (a concurrent
+   * revocation or amendment won).
+   */
+  public boolean supersede(Connection c, long id, String successor, String reason, Instant now) throws SQLException {
+    return Sql.update(c, "UPDATE habilitations SET status = ?, status_reason = ?, superseded_by = ?, updated_at = ?"
+        + " WHERE id = ? AND status = ?", Status.SUPERSEDED, reason, successor, now, id, Status.ACTIVE) == 1;
+  }
+
   /** Locks the habilitation row for the rest of the transaction (serialises admin changes and transitions). */
   public void lock(Connection c, long id) throws SQLException {
     Sql.update(c, "UPDATE habilitations SET updated_at = updated_at WHERE id = ?", id);
@@ -171,7 +195,19 @@ public final class RegistryRepository {
 
   /** Habilitations by structure and/or status, newest first. */
   public List<Habilitation> list(Connection c, String structureId, Status status, int limit, int offset) throws SQLException {
-    return query(c, new Sql.Where().andIf("h.structure_id = ?", structureId).andIf("h.status = ?", status), limit, offset);
+    return list(c, structureId, status == null ? List.of() : List.of(status), null, limit, offset);
+  }
+
+  /**
+   * Habilitations by structure, by status (any of {@code statuses}; empty for any) and by the
+   * person they name or named before a removal ({@code adminId}), newest first.
+   */
+  public List<Habilitation> list(Connection c, String structureId, List<Status> statuses, String adminId, int limit,
+      int offset) throws SQLException {
+    Sql.Where where = new Sql.Where().andIf("h.structure_id = ?", structureId);
+    if (!statuses.isEmpty()) where.and("h.status IN (" + Sql.marks(statuses.size()) + ")", statuses.toArray());
+    where.andIf("h.id IN (SELECT habilitation_id FROM habilitation_admins WHERE admin_id = ?)", adminId);
+    return query(c, where, limit, offset);
   }
 
   /** Every habilitation (any status) that names the administrator now or named them before removal. */
@@ -189,17 +225,18 @@ public final class RegistryRepository {
     List<Habilitation> rows = Sql.page(c, "SELECT h.id, h.reference, h.structure_id, h.form, h.status,"
         + " h.status_reason, h.signatory_role, h.signatory_last, h.signatory_first, h.signatory_email,"
         + " h.signatory_phone, h.usage_text, h.editor, h.solution, h.created_at, h.updated_at, h.language,"
-        + " h.inform_emails FROM habilitations h", where, "h.id DESC", limit, offset, rs -> new Habilitation(rs.getLong(1),
+        + " h.inform_emails, h.supersedes, h.superseded_by FROM habilitations h", where, "h.id DESC", limit, offset,
+        rs -> new Habilitation(rs.getLong(1),
             rs.getString(2), rs.getString(3), rs.getString(4), Status.valueOf(rs.getString(5)), rs.getString(6),
             new Signatory(Signatory.Role.valueOf(rs.getString(7)), rs.getString(8), rs.getString(9),
                 rs.getString(10), rs.getString(11)),
             List.of(), List.of(), rs.getString(12), rs.getString(13), rs.getString(14), instant(rs, 15), instant(rs, 16),
-            Language.stored(rs.getString(17)), informEmails(rs.getString(18))));
+            Language.stored(rs.getString(17)), informEmails(rs.getString(18)), rs.getString(19), rs.getString(20)));
     List<Habilitation> result = new ArrayList<>();
     for (Habilitation h : rows) {
       result.add(new Habilitation(h.id(), h.reference(), h.structureId(), h.form(), h.status(), h.statusReason(),
           h.signatory(), admins(c, h.id()), offers(c, h.id()), h.usage(), h.editor(), h.solution(), h.createdAt(),
-          h.updatedAt(), h.language(), h.informEmails()));
+          h.updatedAt(), h.language(), h.informEmails(), h.supersedes(), h.supersededBy()));
     }
     return result;
   }

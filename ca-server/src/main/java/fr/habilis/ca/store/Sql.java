@@ -145,7 +145,14 @@ public final class Sql {
    */
   public static <T> List<T> page(Connection c, String select, Where where, String orderBy, int limit, int offset,
       RowMapper<T> row) throws SQLException {
-    List<Object> all = new ArrayList<>(where.args);
+    return page(c, select, List.of(), where, orderBy, limit, offset, row);
+  }
+
+  /** The same for a {@code select} with placeholders of its own (bound first, to {@code selectArgs}). */
+  public static <T> List<T> page(Connection c, String select, List<Object> selectArgs, Where where, String orderBy,
+      int limit, int offset, RowMapper<T> row) throws SQLException {
+    List<Object> all = new ArrayList<>(selectArgs);
+    all.addAll(where.args);
     all.add(limit);
     all.add(offset);
     return list(c, select + (where.conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", where.conditions))

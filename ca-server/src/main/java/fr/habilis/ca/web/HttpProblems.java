@@ -14,7 +14,7 @@ public final class HttpProblems {
       case UNSUPPORTED_MEDIA_TYPE -> 415;
       case PAYLOAD_TOO_LARGE -> 413;
       case CONFLICT -> 409;
-      case UNAUTHORIZED -> 403;
+      case UNAUTHORIZED, FORBIDDEN -> 403;
       case RATE_LIMITED -> 429;
       case UNAVAILABLE -> 503;
       case INTERNAL -> 500;

@@ -66,8 +66,7 @@ public final class AcmeLoad {
     List<RaFixture.Credential> credentials = new ArrayList<>();
     Csrs csrs;
     if (eab == null) {
-      String token = Files.readString(Path.of(endpoints.getString("raTokenFile"))).trim();
-      RaFixture ra = new RaFixture(http, endpoints.getString("raUrl"), token);
+      RaFixture ra = RaFixture.forBench(http, endpoints);
       RaFixture.Credential first = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl(DOMAIN));
       credentials.add(first);
       for (int w = 1; w < maxLevel; w++) credentials.add(ra.newCredential(first.cardNumber(), first.nationalId()));

@@ -41,8 +41,7 @@ public final class OcspPrep {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .sslContext(TestServer.sslContextTrusting(Path.of(endpoints.getString("trustPem"))))
         .connectTimeout(Duration.ofSeconds(10)).build();
-    String token = Files.readString(Path.of(endpoints.getString("raTokenFile"))).trim();
-    RaFixture.Credential credential = new RaFixture(http, endpoints.getString("raUrl"), token)
+    RaFixture.Credential credential = RaFixture.forBench(http, endpoints)
         .habilitate("18751275100020", "0123456789", RaFixture.servSsl("ocsp-bench.test"));
     RawAcmeClient client = new RawAcmeClient(http, endpoints.getString("directoryUrl"));
     RawAcmeClient.expect(client.register(credential), 201, "newAccount");

@@ -440,7 +440,7 @@ class MalformedInputFuzzTest {
             new JsonObject().put("newCardNumber", "0123456782")), new Target("/v1/habilitations/HAB-0/revoke", new JsonObject()));
     List<String> gets = List.of("/v1/habilitations?status=", "/v1/habilitations?limit=", "/v1/certificates?expiresBefore=",
         "/v1/certificates?status=", "/v1/notices?kind=", "/v1/notices?serial=", "/v1/certificates/", "/v1/notices/", "/v1/incidents/",
-        "/v1/structures/", "/v1/habilitations/", "/v1/certificates?limit=", "/v1/certificates?cursor=");
+        "/v1/structures/", "/v1/habilitations/", "/v1/certificates?limit=", "/v1/certificates?cursor=", "/v1/pending-actions/", "/v1/pending-actions?state=");
     long structures = count("SELECT COUNT(*) FROM structures");
     long habilitations = count("SELECT COUNT(*) FROM habilitations");
     int structuresCreated = 0;

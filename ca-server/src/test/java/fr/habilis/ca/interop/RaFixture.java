@@ -16,18 +16,46 @@ public final class RaFixture {
   /** What an ACME client needs: the administrator's card and a fresh EAB credential. */
   public record Credential(String cardNumber, String eabKid, String eabHmacKey, String nationalId) {}
 
+  /** Gives a token when first needed (an operator is created in the server's database then). */
+  @FunctionalInterface
+  public interface TokenSource {
+    String get() throws Exception;
+  }
+
   private final HttpClient http;
   private final String raUrl;
   private final String token;
+  private final TokenSource approver;
 
-  public RaFixture(HttpClient http, String raUrl, String token) {
+  /**
+   * {@code token} records (the shared RA token); {@code approver}, another principal's token,
+   * approves what it recorded (four-eyes).
+   */
+  public RaFixture(HttpClient http, String raUrl, String token, TokenSource approver) {
     this.http = http;
     this.raUrl = raUrl;
     this.token = token;
+    this.approver = approver;
+  }
+
+  /**
+   * For the bench tools against a running server: the shared token from its endpoints file, and
+   * the approver's token that bench/common.sh's make_approver wrote beside it.
+   */
+  public static RaFixture forBench(HttpClient http, JsonObject endpoints) throws java.io.IOException {
+    java.nio.file.Path tokenFile = java.nio.file.Path.of(endpoints.getString("raTokenFile"));
+    java.nio.file.Path approverFile = tokenFile.resolveSibling("bench-approver-token");
+    String token = java.nio.file.Files.readString(tokenFile).trim();
+    return new RaFixture(http, endpoints.getString("raUrl"), token, () -> {
+      if (!java.nio.file.Files.isRegularFile(approverFile)) {
+        throw new IllegalStateException("no " + approverFile + ": create an approver first (bench/common.sh make_approver)");
+      }
+      return java.nio.file.Files.readString(approverFile).trim();
+    });
   }
 
   public static RaFixture of(TestServer server) {
-    return new RaFixture(server.httpClient(), server.endpoints().raUrl(), server.raToken());
+    return new RaFixture(server.httpClient(), server.endpoints().raUrl(), server.raToken(), server::approverToken);
   }
 
   /**
@@ -53,8 +81,7 @@ public final class RaFixture {
             .put("firstName", "PAUL").put("email", "admin@example.test").put("phone", "0102030405")))
         .put("offers", offers)
         .put("usage", "interoperability tests").put("editor", "HABILIS").put("solution", "tests"), 201);
-    JsonObject approved = post("/habilitations/" + request.getString("reference") + "/approve",
-        new JsonObject(), 200);
+    JsonObject approved = approve("/habilitations/" + request.getString("reference") + "/approve", new JsonObject(), 200);
     JsonObject c = approved.getJsonArray("credentials").getJsonObject(0);
     return new Credential(c.getString("cardNumber"), c.getString("eabKid"), c.getString("eabHmacKey"), nationalId);
   }
@@ -78,15 +105,28 @@ public final class RaFixture {
     return new JsonObject(r.body());
   }
 
-  /** Declares an incident (scope certificate, structure, profile or ca): those certificates should renew now. */
+  /**
+   * Declares an incident (scope certificate, structure, profile or ca): those certificates should
+   * renew now. Recorded with the shared token, approved by the approver (four-eyes); the incident.
+   */
   public JsonObject incident(String scope, String value, String reason) throws Exception {
-    return post("/incidents", new JsonObject().put("scope", scope).put("value", value).put("reason", reason), 201);
+    JsonObject recorded = post("/incidents", new JsonObject().put("scope", scope).put("value", value).put("reason", reason), 202);
+    return approve("/pending-actions/" + recorded.getLong("id") + "/approve", new JsonObject(), 200).getJsonObject("outcome");
   }
 
   /** POST on the RA API; fails unless the status is one of {@code expected}. */
   public JsonObject post(String path, JsonObject body, int... expected) throws Exception {
+    return post(token, path, body, expected);
+  }
+
+  /** POST as the approver (a principal other than the recorder's). */
+  public JsonObject approve(String path, JsonObject body, int... expected) throws Exception {
+    return post(approver.get(), path, body, expected);
+  }
+
+  private JsonObject post(String bearer, String path, JsonObject body, int... expected) throws Exception {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(raUrl + path))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
     for (int status : expected) {
       if (r.statusCode() == status) return new JsonObject(r.body());

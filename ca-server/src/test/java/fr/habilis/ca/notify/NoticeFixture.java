@@ -21,8 +21,12 @@ final class NoticeFixture {
   }
 
   Reply ra(String method, String path, JsonObject body) throws Exception {
+    return ra(server.raToken(), method, path, body);
+  }
+
+  Reply ra(String token, String method, String path, JsonObject body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
-        .header("Authorization", "Bearer " + server.raToken()).header("Content-Type", "application/json");
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
     HttpResponse<String> r = server.httpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
@@ -73,10 +77,11 @@ final class NoticeFixture {
         .put("informEmails", inform), 201).getString("reference");
   }
 
-  /** Approves; the EAB credential of the first administrator. */
+  /** Approves (as the approver operator: four-eyes); the EAB credential of the first administrator. */
   RaFixture.Credential approve(String reference, String nationalId) throws Exception {
-    JsonObject c = ok("POST", "/habilitations/" + reference + "/approve", new JsonObject(), 200)
-        .getJsonArray("credentials").getJsonObject(0);
+    Reply r = ra(server.approverToken(), "POST", "/habilitations/" + reference + "/approve", new JsonObject());
+    if (r.status() != 200) throw new AssertionError("approve " + reference + " answered " + r.status() + ": " + r.json());
+    JsonObject c = r.json().getJsonArray("credentials").getJsonObject(0);
     return new RaFixture.Credential(c.getString("cardNumber"), c.getString("eabKid"), c.getString("eabHmacKey"), nationalId);
   }
 

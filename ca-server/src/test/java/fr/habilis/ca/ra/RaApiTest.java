@@ -52,6 +52,11 @@ class RaApiTest {
     return call(method, path, body, server.raToken());
   }
 
+  /** Approval by the approver operator: four-eyes refuses it to the shared token that recorded the request. */
+  static Reply approve(String reference) throws Exception {
+    return call("POST", "/habilitations/" + reference + "/approve", null, server.approverToken());
+  }
+
   /** A fresh valid SIRET (Luhn) for each test, so tests do not share structures. */
   static String siret() {
     while (true) {
@@ -180,7 +185,7 @@ class RaApiTest {
     assertEquals(3, got.json.getJsonArray("offers").size());
     assertEquals("example.test", got.json.getJsonArray("offers").getJsonObject(2).getString("mailDomain"));
 
-    Reply a = call("POST", "/habilitations/" + ref + "/approve", null);
+    Reply a = approve(ref);
     assertEquals(200, a.status, a.json.encode());
     assertEquals("ACTIVE", a.json.getString("status"));
     assertEquals("no-store", a.raw.headers().firstValue("Cache-Control").orElse(""));
@@ -194,7 +199,7 @@ class RaApiTest {
     assertEquals(0, count("SELECT COUNT(*) FROM audit_log WHERE details LIKE '%"
         + creds.getJsonObject(0).getString("eabHmacKey") + "%'"));
 
-    Reply again = call("POST", "/habilitations/" + ref + "/approve", null);
+    Reply again = approve(ref);
     assertEquals(409, again.status);
     assertTrue(again.json.getString("detail").contains("ACTIVE"), again.json.getString("detail"));
     assertEquals(409, call("POST", "/habilitations/" + ref + "/reject", new JsonObject().put("reason", "late")).status);
@@ -209,7 +214,7 @@ class RaApiTest {
     for (int i = 0; i < 6; i++) {
       calls.add(server.httpClient().sendAsync(HttpRequest.newBuilder(
               URI.create(server.endpoints().raUrl() + "/habilitations/" + ref + "/approve"))
-          .header("Authorization", "Bearer " + server.raToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
+          .header("Authorization", "Bearer " + server.approverToken()).POST(HttpRequest.BodyPublishers.noBody()).build(),
           HttpResponse.BodyHandlers.ofString()));
     }
     int ok = 0;
@@ -230,12 +235,12 @@ class RaApiTest {
     Reply r = call("POST", "/habilitations/" + rejected + "/reject", new JsonObject().put("reason", "form unsigned"));
     assertEquals("REJECTED", r.json.getString("status"));
     assertEquals("form unsigned", r.json.getString("statusReason"));
-    assertEquals(409, call("POST", "/habilitations/" + rejected + "/approve", null).status);
+    assertEquals(409, approve(rejected).status);
     assertEquals(400, call("POST", "/habilitations/" + rejected + "/reject", new JsonObject()).status);
 
     String active = received(s, "0000000402");
     assertEquals(409, call("POST", "/habilitations/" + active + "/revoke", new JsonObject().put("reason", "x")).status);
-    call("POST", "/habilitations/" + active + "/approve", null);
+    approve(active);
     Reply revoked = call("POST", "/habilitations/" + active + "/revoke", new JsonObject().put("reason", "contract ended"));
     assertEquals("REVOKED", revoked.json.getString("status"));
     Reply add = call("POST", "/habilitations/" + active + "/admins", admin("0000000403"));
@@ -247,14 +252,14 @@ class RaApiTest {
     assertEquals(active, list.json.getJsonArray("habilitations").getJsonObject(0).getString("reference"));
     assertEquals(2, call("GET", "/habilitations?structure=" + s, null).json.getJsonArray("habilitations").size());
     assertEquals(400, call("GET", "/habilitations?status=SLEEPING", null).status);
-    assertEquals(404, call("POST", "/habilitations/HAB-2026-999999/approve", null).status);
+    assertEquals(404, approve("HAB-2026-999999").status);
     assertTrue(count("SELECT COUNT(*) FROM audit_log WHERE subject = '" + active + "'") >= 3);
   }
 
   @Test
   void administratorsAddedRemovedAndGivenFreshCredentials() throws Exception {
     String ref = received(structure(), "0000000501");
-    call("POST", "/habilitations/" + ref + "/approve", null);
+    approve(ref);
     Reply added = call("POST", "/habilitations/" + ref + "/admins", admin("0000000502"));
     assertEquals(201, added.status, added.json.encode());
     assertEquals(2, added.json.getJsonArray("administrators").size());
@@ -278,7 +283,7 @@ class RaApiTest {
   @Test
   void replacedCardKeepsTheRights() throws Exception {
     String ref = received(structure(), "0000000601");
-    call("POST", "/habilitations/" + ref + "/approve", null);
+    approve(ref);
     Reply replaced = call("POST", "/admins/0000000601/replace", new JsonObject().put("newCardNumber", "0000000602")
         .put("cardType", "CPS"));
     assertEquals(200, replaced.status, replaced.json.encode());

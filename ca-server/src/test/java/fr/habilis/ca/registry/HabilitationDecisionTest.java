@@ -187,6 +187,24 @@ class HabilitationDecisionTest {
   }
 
   @Test
+  void onlyTheLatestApprovedFormOfAnAmendedHabilitationCounts() {
+    // H7 (ORG + SERV_SSL old.test) superseded by H8 (ORG + SERV_SSL new.test).
+    Structure s = new Structure("318751275100021", IdType.SIRET, "18751275100021", "AMENDED", "75", null, "test");
+    RegistrySnapshot data = new RegistrySnapshot("test", Map.of(s.nationalId(), s), List.of(
+        hab("H7", s, Status.SUPERSEDED, List.of(ALICE), Offer.org(), ssl("old.test", Offer.Scope.DOMAIN)),
+        hab("H8", s, Status.ACTIVE, List.of(ALICE), Offer.org(), ssl("new.test", Offer.Scope.DOMAIN))));
+    assertInstanceOf(Decision.Allow.class, decide("a", "SERV_SSL", data, dns("www.new.test")));
+    assertEquals(Reason.DOMAIN_OUT_OF_SCOPE, ((Decision.Deny) decide("a", "SERV_SSL", data, dns("www.old.test")))
+        .refusals().get(0).reason());
+    // Superseded alone (the new form does not name Bob): Bob has lost the structure.
+    RegistrySnapshot withoutBob = new RegistrySnapshot("test", Map.of(s.nationalId(), s), List.of(
+        hab("H7", s, Status.SUPERSEDED, List.of(ALICE, BOB), Offer.org()),
+        hab("H8", s, Status.ACTIVE, List.of(ALICE), Offer.org())));
+    assertEquals(Reason.ADMINISTRATOR_NOT_HABILITATED, ((Decision.Deny) decide("b", "ORG_AUTH_CLI", withoutBob,
+        structure(s.nationalId()))).refusals().get(0).reason());
+  }
+
+  @Test
   void removedAdministratorIsNoLongerHabilitated() {
     // Bob removed from H2 by form 503: H2 no longer names him.
     Habilitation withoutBob = hab("H2", CABINET, Status.ACTIVE, List.of(ALICE), Offer.org());

@@ -138,7 +138,7 @@ class RenewalInfoTest {
     assertEquals(1, incident.getInteger("certificates"), incident.encode());
     String explanation = server.endpoints().acmeBase() + "/incidents/" + incident.getLong("id");
     assertEquals(explanation, incident.getString("explanationURL"));
-    assertEquals("ra-operator", incident.getString("declaredBy"));
+    assertEquals("operator:approver", incident.getString("declaredBy")); // four-eyes: the approver declares it
     Instant declared = Instant.parse(incident.getString("declaredAt"));
 
     JsonObject answer = window(renewalInfo(server, ariId(before)));
@@ -157,7 +157,7 @@ class RenewalInfoTest {
     Instant start = Instant.parse(window(renewalInfo(server, ariId(after))).getJsonObject("suggestedWindow").getString("start"));
     assertTrue(start.isAfter(Instant.now().plus(Duration.ofDays(900))), start.toString());
 
-    assertEquals(1, auditRows("renewal.incident.declared", "incident:" + incident.getLong("id"), "ra-operator"));
+    assertEquals(1, auditRows("renewal.incident.declared", "incident:" + incident.getLong("id"), "operator:approver"));
   }
 
   @Test

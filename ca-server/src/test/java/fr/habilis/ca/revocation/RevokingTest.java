@@ -163,10 +163,16 @@ class RevokingTest {
     RevocationFixture.Issued b = fx.issue(c, "b.ending.test");
     RevocationFixture.Issued unrelated = fx.issue(c1, "unrelated.example.test");
 
+    // Four-eyes: recorded (202, nothing revoked yet), then approved by another principal.
     HttpResponse<String> r = fx.raPost("/habilitations/" + reference(ending.nationalId()) + "/revoke",
         new JsonObject().put("reason", "end of contract").put("revokeCertificates", true));
-    assertEquals(200, r.statusCode(), r.body());
-    assertEquals(2, new JsonObject(r.body()).getInteger("revokedCertificates"));
+    assertEquals(202, r.statusCode(), r.body());
+    assertEquals("valid", certificate(a).getString("status"));
+    JsonObject approved = fx.ra.approve("/pending-actions/" + new JsonObject(r.body()).getLong("id") + "/approve",
+        new JsonObject(), 200);
+    assertEquals("approved", approved.getString("state"));
+    assertEquals(2, approved.getJsonObject("outcome").getInteger("revokedCertificates"));
+    assertEquals("REVOKED", approved.getJsonObject("outcome").getString("status"));
     for (RevocationFixture.Issued cert : new RevocationFixture.Issued[] {a, b}) {
       assertEquals("revoked", certificate(cert).getString("status"));
       assertEquals("cessationOfOperation", certificate(cert).getString("revocationReason"));
