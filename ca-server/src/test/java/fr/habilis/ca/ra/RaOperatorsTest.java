@@ -155,9 +155,11 @@ class RaOperatorsTest {
   }
 
   @Test
-  void aTrailingSlashDoesNotSlipPastTheRoleTable() throws Exception {
+  void noSpellingOfAnApprovalPathSlipsPastTheRoleTable() throws Exception {
     String ref = habilitationRecordedBy(officer, RaApiTest.siret(), "0000001904");
-    for (String path : new String[] {"/habilitations/" + ref + "/approve/", "/habilitations/" + ref + "//approve"}) {
+    for (String path : new String[] {"/habilitations/" + ref + "/approve/", "/habilitations/" + ref + "//approve",
+        "/habilitations/" + ref + "/%61pprove", "/habilitations/" + ref + "/approve;x", "/habilitations/" + ref + "/./approve",
+        "/habilitations/" + ref + "/x/../approve", "/habilitations/" + ref + "%2Fapprove"}) {
       Reply r = call(officer2, "POST", path, new JsonObject());
       assertTrue(r.status == 403 || r.status == 404, path + ": " + r.status + " " + r.json);
     }
