@@ -22,8 +22,11 @@ import java.util.regex.Pattern;
  */
 final class RaAuth {
   private static final String PRINCIPAL = "habilis.ra.principal";
-  /** Approving or rejecting what an officer recorded: a habilitation request, or an action held for four-eyes. */
-  private static final Pattern DECISION = Pattern.compile("/ra/v1/(habilitations|pending-actions)/[^/]+/(approve|reject)");
+  /**
+   * Approving or rejecting what an officer recorded: a habilitation request, or an action held for
+   * four-eyes. The router also takes these paths with a trailing slash, so does this.
+   */
+  private static final Pattern DECISION = Pattern.compile("/ra/v1/(habilitations|pending-actions)/[^/]+/(approve|reject)/?");
   private final byte[] sharedDigest;
   private final Operators operators;
 

@@ -147,10 +147,23 @@ class RaOperatorsTest {
     assertEquals(Optional.of(Role.APPROVER), RaAuth.required(HttpMethod.POST, "/ra/v1/pending-actions/3/reject"));
     assertEquals(Optional.of(Role.OFFICER), RaAuth.required(HttpMethod.POST, "/ra/v1/habilitations/HAB-2026-000001/revoke"));
     assertEquals(Optional.of(Role.OFFICER), RaAuth.required(HttpMethod.POST, "/ra/v1/certificates/0A/revoke"));
+    assertEquals(Optional.of(Role.APPROVER), RaAuth.required(HttpMethod.POST, "/ra/v1/habilitations/HAB-2026-000001/approve/"));
     assertEquals(Optional.of(Role.OFFICER), RaAuth.required(HttpMethod.POST, "/ra/v1/habilitations/x/approve/more"));
     assertEquals(Optional.of(Role.OFFICER), RaAuth.required(HttpMethod.PATCH, "/ra/v1/structures/1"));
     assertEquals(Optional.of(Role.OFFICER), RaAuth.required(HttpMethod.DELETE, "/ra/v1/habilitations/x/admins/0123456789"));
     assertEquals(Optional.empty(), RaAuth.required(HttpMethod.GET, "/ra/v1/habilitations"));
+  }
+
+  @Test
+  void noSpellingOfAnApprovalPathSlipsPastTheRoleTable() throws Exception {
+    String ref = habilitationRecordedBy(officer, RaApiTest.siret(), "0000001904");
+    for (String path : new String[] {"/habilitations/" + ref + "/approve/", "/habilitations/" + ref + "//approve",
+        "/habilitations/" + ref + "/%61pprove", "/habilitations/" + ref + "/approve;x", "/habilitations/" + ref + "/./approve",
+        "/habilitations/" + ref + "/x/../approve", "/habilitations/" + ref + "%2Fapprove"}) {
+      Reply r = call(officer2, "POST", path, new JsonObject());
+      assertTrue(r.status == 403 || r.status == 404, path + ": " + r.status + " " + r.json);
+    }
+    assertEquals("RECEIVED", call(auditor, "GET", "/habilitations/" + ref, null).json.getString("status"));
   }
 
   private static String habilitationRecordedBy(String token, String siret, String card) throws Exception {
