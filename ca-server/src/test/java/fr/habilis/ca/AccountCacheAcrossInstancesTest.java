@@ -35,7 +35,7 @@ class AccountCacheAcrossInstancesTest {
       String lb = TwoInstancesOneCaTest.LB;
       RoundRobinClient viaA = new RoundRobinClient(a.httpClient(), lb, TwoInstancesOneCaTest.LB_HTTP, List.of(a));
       RoundRobinClient viaB = new RoundRobinClient(b.httpClient(), lb, TwoInstancesOneCaTest.LB_HTTP, List.of(b));
-      RaFixture ra = new RaFixture(viaA, lb + "/ra/v1", a.raToken());
+      RaFixture ra = new RaFixture(viaA, lb + "/ra/v1", a.raToken(), a::approverToken);
       RaFixture.Credential cred = ra.habilitate("18751275100020", "0123456789", RaFixture.servSsl("cache.test"));
       ECKey oldKey = new ECKeyGenerator(Curve.P_256).generate();
       RawAcmeClient onA = new RawAcmeClient(viaA, lb + "/acme/directory", oldKey);

@@ -59,13 +59,10 @@ class HabilitationAmendmentTest {
     return r.json;
   }
 
-  /**
-   * The one place approving: the token of the principal that approves (the shared token here; a
-   * second principal's wherever four-eyes refuses approval to the one that recorded).
-   */
+  /** The one place approving: four-eyes refuses the recorder (the shared token), so a second principal approves. */
   static Reply approving(String reference) throws Exception {
     HttpResponse<String> r = server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl()
-        + "/habilitations/" + reference + "/approve")).header("Authorization", "Bearer " + server.raToken())
+        + "/habilitations/" + reference + "/approve")).header("Authorization", "Bearer " + server.approverToken())
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), new JsonObject(r.body()));
   }

@@ -64,12 +64,9 @@ class RaListingsTest {
     return r.json;
   }
 
-  /**
-   * The one place approving: the token of the principal that approves (the shared token here; a
-   * second principal's wherever four-eyes refuses approval to the one that recorded).
-   */
+  /** The one place approving: four-eyes refuses the recorder (the shared token), so a second principal approves. */
   static JsonObject approve(String reference) throws Exception {
-    Reply r = call("POST", "/habilitations/" + reference + "/approve", new JsonObject(), server.raToken());
+    Reply r = call("POST", "/habilitations/" + reference + "/approve", new JsonObject(), server.approverToken());
     assertEquals(200, r.status, "approve " + reference + ": " + r.body);
     return r.json;
   }
