@@ -206,6 +206,10 @@ public final class ConfigLoader {
       throw new ConfigException("configuration " + Setting.TEST_NONCE_REJECT_PERCENT.key() + " ("
           + Setting.TEST_NONCE_REJECT_PERCENT.envName() + ") is a test switch, refused in production");
     }
+    if (config.getBoolean(Setting.TEST_RA_TOKEN_SELF_APPROVAL)) {
+      throw new ConfigException("configuration " + Setting.TEST_RA_TOKEN_SELF_APPROVAL.key() + " ("
+          + Setting.TEST_RA_TOKEN_SELF_APPROVAL.envName() + ") is a test switch, refused in production: four-eyes applies to every principal");
+    }
     if (config.getBoolean(Setting.TEST_STOP_AFTER_PROCESSING)) {
       throw new ConfigException("configuration " + Setting.TEST_STOP_AFTER_PROCESSING.key() + " ("
           + Setting.TEST_STOP_AFTER_PROCESSING.envName() + ") is a test switch, refused in production");

@@ -142,7 +142,9 @@ public enum Setting {
   // PEBBLE_WFE_NONCEREJECT; short lifetimes use certificateValidity (at least 1 day in production)
   TEST_NONCE_REJECT_PERCENT("testNonceRejectPercent", "0", Kind.PERCENT),
   /** finalize stops after committing the order's move to processing, as a process killed there (crash-recovery tests). */
-  TEST_STOP_AFTER_PROCESSING("testStopAfterProcessing", "false", Kind.BOOLEAN);
+  TEST_STOP_AFTER_PROCESSING("testStopAfterProcessing", "false", Kind.BOOLEAN),
+  /** The shared raToken may approve what it recorded (four-eyes off for it alone): one-token load generators. */
+  TEST_RA_TOKEN_SELF_APPROVAL("testRaTokenSelfApproval", "false", Kind.BOOLEAN);
 
   /** How a value is checked. */
   public enum Kind { STRING, ENUM, PORT, POSITIVE_INT, PERCENT, URL, HOSTNAME, DURATION, OID, BOOLEAN, DURATION_LIST, LIFETIME }

@@ -1,5 +1,7 @@
 package fr.habilis.ca.operators;
 
+import fr.habilis.ca.config.HabilisConfig;
+import fr.habilis.ca.config.Setting;
 import fr.habilis.ca.error.DomainError;
 
 /**
@@ -11,6 +13,18 @@ import fr.habilis.ca.error.DomainError;
  */
 public final class FourEyes {
   private FourEyes() {}
+
+  /**
+   * Throws FORBIDDEN (RA 403) when {@code approver} is the principal who recorded {@code what} —
+   * except the shared token approving its own record when {@code config} says
+   * {@code testRaTokenSelfApproval} (a test-environment switch, refused in production): load
+   * generators written for the one-token API, such as the team's acme-go yardstick, record and
+   * approve with it.
+   */
+  public static void check(String recordedBy, String approver, String what, HabilisConfig config) {
+    if (Principal.RA_TOKEN.id().equals(approver) && config.getBoolean(Setting.TEST_RA_TOKEN_SELF_APPROVAL)) return;
+    check(recordedBy, approver, what);
+  }
 
   /** Throws FORBIDDEN (RA 403) when {@code approver} is the principal who recorded {@code what}. */
   public static void check(String recordedBy, String approver, String what) {

@@ -142,7 +142,7 @@ public final class PendingActions {
       throw DomainError.conflict("pending action " + id + " is " + a.state().wireName() + " by " + a.decidedBy()
           + "; only a recorded action can be decided");
     }
-    if (approving) FourEyes.check(a.recordedBy(), actor, "pending action " + id + " (" + a.kind().wireName() + ")");
+    if (approving) FourEyes.check(a.recordedBy(), actor, "pending action " + id + " (" + a.kind().wireName() + ")", ctx.config());
     return a;
   }
 

@@ -215,7 +215,7 @@ public final class RegistryService {
     return ctx.db().tx(c -> {
       Instant now = now();
       Habilitation h = find(c, reference);
-      FourEyes.check(repo.recordedBy(c, h.id()), actor, "habilitation " + reference);
+      FourEyes.check(repo.recordedBy(c, h.id()), actor, "habilitation " + reference, ctx.config());
       Structure structure = repo.findStructure(c, h.structureId()).orElseThrow();
       if (structure.certificateName() == null) {
         // Approving it would give administrators a habilitation whose every finalize fails.

@@ -103,6 +103,8 @@ class ConfigLoaderTest {
         "HABILIS_TEST_NONCE_REJECT_PERCENT", "refused in production");
     assertMessage(Map.of("HABILIS_ENVIRONMENT", "production", "HABILIS_CERTIFICATE_VALIDITY", "10m"),
         "HABILIS_CERTIFICATE_VALIDITY", "refused in production");
+    assertMessage(Map.of("HABILIS_ENVIRONMENT", "production", "HABILIS_TEST_RA_TOKEN_SELF_APPROVAL", "true"),
+        "HABILIS_TEST_RA_TOKEN_SELF_APPROVAL", "refused in production");
     assertMessage(Map.of("HABILIS_TEST_NONCE_REJECT_PERCENT", "101"), "HABILIS_TEST_NONCE_REJECT_PERCENT", "101");
     HabilisConfig test = ConfigLoader.load(null, Map.of("HABILIS_TEST_NONCE_REJECT_PERCENT", "30",
         "HABILIS_CERTIFICATE_VALIDITY", "PT5M"));
