@@ -45,9 +45,7 @@ class HabilitationAmendmentTest {
 
   static Reply call(String method, String path, JsonObject body) throws Exception {
     HttpResponse<String> r = server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl() + path))
-        // Four-eyes (operators): what the shared token recorded, another principal approves.
-        .header("Authorization", "Bearer " + (path.endsWith("/approve") ? server.approverToken() : server.raToken()))
-        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + server.raToken()).header("Content-Type", "application/json")
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()))
         .build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
@@ -65,7 +63,7 @@ class HabilitationAmendmentTest {
    */
   static Reply approving(String reference) throws Exception {
     HttpResponse<String> r = server.httpClient().send(HttpRequest.newBuilder(URI.create(server.endpoints().raUrl()
-        + "/habilitations/" + reference + "/approve")).header("Authorization", "Bearer " + server.raToken())
+        + "/habilitations/" + reference + "/approve")).header("Authorization", "Bearer " + server.approverToken())
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     return new Reply(r.statusCode(), new JsonObject(r.body()));
   }

@@ -58,8 +58,7 @@ class RaListingsTest {
   }
 
   static JsonObject ok(String method, String path, JsonObject body, int status) throws Exception {
-    // Four-eyes (operators): what the shared token recorded, another principal approves.
-    Reply r = call(method, path, body, path.endsWith("/approve") ? server.approverToken() : server.raToken());
+    Reply r = call(method, path, body, server.raToken());
     assertEquals(status, r.status, method + " " + path + ": " + r.body);
     return r.json;
   }
@@ -69,7 +68,8 @@ class RaListingsTest {
    * second principal's wherever four-eyes refuses approval to the one that recorded).
    */
   static JsonObject approve(String reference) throws Exception {
-    Reply r = call("POST", "/habilitations/" + reference + "/approve", new JsonObject(), server.raToken());
+    // Four-eyes (operators): what the shared token recorded, another principal approves.
+    Reply r = call("POST", "/habilitations/" + reference + "/approve", new JsonObject(), server.approverToken());
     assertEquals(200, r.status, "approve " + reference + ": " + r.body);
     return r.json;
   }
