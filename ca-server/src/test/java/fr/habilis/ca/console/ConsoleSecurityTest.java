@@ -108,6 +108,14 @@ class ConsoleSecurityTest {
     ConsoleClient officer = new ConsoleClient(server).signIn("lucas", ConsoleFixture.PASSWORD);
     assertEquals(403, officer.action("/console/habilitations/" + reference + "/approve", Map.of()).statusCode());
     assertEquals(403, officer.action("/console/actions/1/approve", Map.of()).statusCode());
+    // Other spellings of the same route are the same route, with the same guard.
+    for (String path : List.of("/console/habilitations/" + reference + "/approve/", "/console//habilitations/" + reference
+        + "/approve", "/console/habilitations/" + reference + "/./approve", "/console/habilitations/" + reference
+        + "/x/../approve", "/console/habilitations/" + reference + "/%61pprove")) {
+      int status = officer.action(path, Map.of()).statusCode();
+      assertTrue(status == 403 || status == 404, path + " answered " + status);
+    }
+    assertEquals(403, auditor.action("/console/habilitations/", form("0123456004")).statusCode());
     ConsoleClient approver = new ConsoleClient(server).signIn("paul", ConsoleFixture.PASSWORD);
     assertEquals(403, approver.action("/console/habilitations", form("0123456003")).statusCode());
     assertEquals(403, approver.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
