@@ -80,8 +80,9 @@ final class OperatorCommand implements Callable<Integer> {
         throw new ConfigException("cannot open database: " + HabilisServer.rootMessage(e), e);
       }
       try {
-        // No CA secret here: the command line does not enrol TOTP (the console does), it only resets it.
-        Operators operators = new Operators(vertx, db, new AuditLog(Clock.systemUTC()), Clock.systemUTC(), null);
+        // The CA secret seals TOTP secrets (totp enrol / confirm); the other commands do without it,
+        // so a keystore not made yet (before the server's first start) is no error here.
+        Operators operators = new Operators(vertx, db, new AuditLog(Clock.systemUTC()), Clock.systemUTC(), caSecretIfAny(config));
         String out = work.run(operators, "cli:" + System.getProperty("user.name", "unknown"));
         if (out != null && !out.isEmpty()) {
           PrintWriter w = cli.getOut();
@@ -120,6 +121,15 @@ final class OperatorCommand implements Callable<Integer> {
   private static String describe(DomainError d) {
     if (d.fields().isEmpty()) return d.detail();
     return String.join("; ", d.fields().stream().map(f -> "--" + f.field() + ": " + f.problem()).toList());
+  }
+
+  /** The CA secret of the configured keystore, or null when there is no keystore or password yet. */
+  private static fr.habilis.ca.pki.CaSecret caSecretIfAny(HabilisConfig config) {
+    try {
+      return fr.habilis.ca.pki.CaStore.loadSecret(config, fr.habilis.ca.audit.AuditCheck.keystorePassword(config));
+    } catch (IOException | RuntimeException noKeystoreYet) {
+      return null;
+    }
   }
 
   static String describe(Operator o) {
@@ -300,7 +310,7 @@ final class OperatorCommand implements Callable<Integer> {
   }
 
   @Command(name = "totp", mixinStandardHelpOptions = true, description = "An operator's second factor.",
-      subcommands = {TotpCmd.Reset.class})
+      subcommands = {TotpCmd.Enrol.class, TotpCmd.Confirm.class, TotpCmd.Reset.class})
   static final class TotpCmd implements Callable<Integer> {
     @CommandLine.ParentCommand OperatorCommand group;
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -311,8 +321,41 @@ final class OperatorCommand implements Callable<Integer> {
       return Main.EXIT_CONFIG;
     }
 
+    @Command(name = "enrol", mixinStandardHelpOptions = true,
+        description = "Start an operator's TOTP enrolment: prints, once, the otpauth:// URI and the secret for their "
+            + "authenticator app; sign-in asks for a code once 'totp confirm' has checked one.")
+    static final class Enrol implements Callable<Integer> {
+      @CommandLine.ParentCommand TotpCmd totp;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(paramLabel = "LOGIN") String login;
+
+      @Override
+      public Integer call() throws Exception {
+        return totp.group.run(spec.commandLine(), (ops, actor) -> {
+          Operators.TotpEnrolment e = await(ops.enrolTotp(login, actor));
+          return "TOTP enrolment started for " + login + "; give this to their authenticator app (shown once):\n"
+              + "  " + e.uri() + "\n  secret for manual entry: " + e.secret() + "\n"
+              + "then: operator totp confirm " + login + " --code <the app's current code>";
+        });
+      }
+    }
+
+    @Command(name = "confirm", mixinStandardHelpOptions = true,
+        description = "Finish a TOTP enrolment with the app's current code; from then on sign-in asks for a code.")
+    static final class Confirm implements Callable<Integer> {
+      @CommandLine.ParentCommand TotpCmd totp;
+      @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+      @Parameters(paramLabel = "LOGIN") String login;
+      @Option(names = "--code", required = true, description = "the authenticator app's current 6-digit code") String code;
+
+      @Override
+      public Integer call() throws Exception {
+        return totp.group.run(spec.commandLine(), (ops, actor) -> "TOTP on for " + describe(await(ops.confirmTotp(login, code, actor))));
+      }
+    }
+
     @Command(name = "reset", mixinStandardHelpOptions = true,
-        description = "Remove an operator's TOTP (a lost phone): password only until they enrol again in the console.")
+        description = "Remove an operator's TOTP (a lost phone): password only until they enrol again (totp enrol).")
     static final class Reset implements Callable<Integer> {
       @CommandLine.ParentCommand TotpCmd totp;
       @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -112,6 +112,9 @@ class OperatorCommandTest {
         + "paul  Paul <paul@ars.example.test>  roles auditor  DISABLED", list.out().strip());
     assertEquals(0, run("operator", "enable", "paul").exit());
     assertEquals(0, run("operator", "passwd", "paul", "--password-file", password("pw3", "encore un mot de passe").toString()).exit());
+    Run early = run("operator", "totp", "enrol", "paul"); // no keystore before the server's first start
+    assertEquals(2, early.exit(), early.out());
+    assertTrue(early.err().contains("start the server once"), early.err());
     assertEquals(0, run("operator", "totp", "reset", "paul").exit());
 
     boolean h2 = TestDatabases.urlForDataDir(work.resolve("data")) == null;
@@ -145,5 +148,24 @@ class OperatorCommandTest {
           .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().encode())).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(401, audit.statusCode(), "a revoked token");
     }
+
+    // TOTP from the command line: enrol (the URI and secret printed once), a wrong code refused,
+    // the app's current code accepted; then the list says so, and reset takes it away.
+    Run enrol = run("operator", "totp", "enrol", "paul");
+    assertEquals(0, enrol.exit(), enrol.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("secret for manual entry: ([A-Z2-7]+)").matcher(enrol.out());
+    assertTrue(m.find() && enrol.out().contains("otpauth://totp/"), enrol.out());
+    byte[] totpSecret = org.bouncycastle.util.encoders.Base32.decode(m.group(1) + "=".repeat((8 - m.group(1).length() % 8) % 8));
+    String current = fr.habilis.ca.operators.Totp.code(totpSecret, fr.habilis.ca.operators.Totp.step(java.time.Instant.now()),
+        fr.habilis.ca.operators.Totp.DIGITS);
+    String wrong = String.format("%06d", (Integer.parseInt(current) + 1) % 1_000_000);
+    Run refused = run("operator", "totp", "confirm", "paul", "--code", wrong);
+    assertEquals(2, refused.exit(), refused.out());
+    assertTrue(refused.err().contains("code"), refused.err());
+    Run confirmed = run("operator", "totp", "confirm", "paul", "--code", current);
+    assertEquals(0, confirmed.exit(), confirmed.err());
+    assertTrue(run("operator", "list").out().contains("roles auditor  totp"));
+    assertEquals(0, run("operator", "totp", "reset", "paul").exit());
+    assertTrue(!run("operator", "list").out().contains("totp"));
   }
 }

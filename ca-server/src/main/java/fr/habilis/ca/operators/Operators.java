@@ -345,7 +345,10 @@ public final class Operators {
   }
 
   private TotpSecretSealer sealer() {
-    if (sealer == null) throw new IllegalStateException("TOTP needs the CA secret (the server's keystore)");
+    if (sealer == null) {
+      throw DomainError.conflict("TOTP secrets are sealed with the CA secret, which is in the server's keystore: "
+          + "start the server once (it makes the keystore), then enrol");
+    }
     return sealer;
   }
 
