@@ -15,6 +15,11 @@ public final class RaInputs {
     return RaRequests.habilitation(body);
   }
 
+  /** A structure as {@code POST /structures} reads it: idType, idValue, name, certificateName, department, address, environment. */
+  public static fr.habilis.ca.registry.Structure structure(JsonObject body) {
+    return RaRequests.structure(body);
+  }
+
   public static String reason(JsonObject body) {
     return RaRequests.reason(body);
   }

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConsoleSecurityTest {
   static final List<String> PAGES = List.of("/console/", "/console/habilitations", "/console/habilitations?status=ACTIVE",
-      "/console/habilitations/new", "/console/structures", "/console/certificates", "/console/admins", "/console/incidents",
+      "/console/habilitations/new", "/console/structures", "/console/structures/new", "/console/certificates", "/console/admins", "/console/incidents",
       "/console/habilitations/HAB-1", "/console/structures/318751275100020", "/console/certificates/01");
-  static final List<String> ACTIONS = List.of("/console/habilitations", "/console/habilitations/HAB-1/approve",
+  static final List<String> ACTIONS = List.of("/console/habilitations", "/console/structures", "/console/habilitations/HAB-1/approve",
       "/console/habilitations/HAB-1/reject", "/console/certificates/01/revoke", "/console/admins/0123456789/replace",
       "/console/habilitations/HAB-1/admins/0123456789/remove", "/console/habilitations/HAB-1/revoke", "/console/incidents",
       "/console/actions/1/approve", "/console/actions/1/reject", "/console/signout");
@@ -97,6 +97,10 @@ class ConsoleSecurityTest {
     assertFalse(auditor.get("/console/habilitations").body().contains("id=\"record-new\""));
     assertEquals(403, auditor.get("/console/habilitations/new").statusCode());
     assertEquals(403, auditor.action("/console/habilitations", form("0123456002")).statusCode());
+    assertFalse(auditor.get("/console/structures").body().contains("id=\"record-structure\""));
+    assertEquals(403, auditor.get("/console/structures/new").statusCode());
+    assertEquals(403, auditor.action("/console/structures", Map.of("idType", "SIRET", "idValue", "18751275100038",
+        "name", "AUDITEUR", "department", "75", "environment", "test")).statusCode());
     assertEquals(403, auditor.action("/console/habilitations/" + reference + "/approve", Map.of()).statusCode());
     assertEquals(403, auditor.action("/console/habilitations/" + reference + "/reject", Map.of("reason", "no")).statusCode());
     assertEquals(403, auditor.action("/console/certificates/01/revoke", Map.of("reason", "loss")).statusCode());
@@ -249,6 +253,31 @@ class ConsoleSecurityTest {
     assertFalse(r.body().contains("<script>alert"));
     // Nothing was recorded.
     assertFalse(officer.get("/console/habilitations").body().contains("12345"));
+  }
+
+  @Test
+  void anOfficerRecordsAStructureAndItsErrorsAreShownBesideTheForm() throws Exception {
+    ConsoleClient officer = new ConsoleClient(server).signIn("olivia", ConsoleFixture.PASSWORD);
+    assertTrue(officer.get("/console/structures").body().contains("id=\"record-structure\""));
+    assertEquals(200, officer.get("/console/structures/new").statusCode());
+    Map<String, String> bad = new java.util.HashMap<>(Map.of("idType", "SIRET", "idValue", "12345678901234",
+        "name", "CLINIQUE <b>CONSOLE</b>", "department", "99", "environment", "test"));
+    HttpResponse<String> refused = officer.action("/console/structures", bad);
+    assertEquals(400, refused.statusCode());
+    assertTrue(refused.body().contains("idValue") && refused.body().contains("department"), refused.body());
+    assertTrue(refused.body().contains("CLINIQUE &lt;b&gt;CONSOLE&lt;/b&gt;"), "typed text kept, escaped");
+    String siret = null;
+    for (int k = 0; siret == null; k++) { // a valid SIRET (Luhn) no other test uses
+      String s = "18751275299" + String.format("%03d", k);
+      if (fr.habilis.ca.registry.IdType.SIRET.problem(s, true).isEmpty()) siret = s;
+    }
+    HttpResponse<String> recorded = officer.action("/console/structures", Map.of("idType", "SIRET", "idValue", siret,
+        "name", "CLINIQUE DE LA CONSOLE", "department", "75", "environment", "test"));
+    assertEquals(303, recorded.statusCode(), recorded.body());
+    assertEquals("/console/structures/3" + siret, recorded.headers().firstValue("Location").orElse(""));
+    assertTrue(officer.get("/console/structures/3" + siret).body().contains("CLINIQUE DE LA CONSOLE"));
+    assertEquals(409, officer.action("/console/structures", Map.of("idType", "SIRET", "idValue", siret,
+        "name", "DOUBLON", "department", "75", "environment", "test")).statusCode(), "recorded once");
   }
 
   @Test
