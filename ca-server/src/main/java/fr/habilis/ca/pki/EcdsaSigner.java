@@ -1,5 +1,6 @@
 package fr.habilis.ca.pki;
 
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.PrivateKey;
@@ -34,54 +35,57 @@ import org.bouncycastle.operator.ContentSigner;
  * source, and the output stays a standard ECDSA signature (DER SEQUENCE of r and s).
  */
 public final class EcdsaSigner {
-  private static final Map<PrivateKey, ECPrivateKeyParameters> PREPARED = new ConcurrentHashMap<>();
+  private static final Map<PrivateKey, EcdsaSigner> PREPARED = new ConcurrentHashMap<>();
   private static final ECDomainParameters P256 = domain("secp256r1");
   private static final ECDomainParameters P384 = domain("secp384r1");
 
-  private EcdsaSigner() {}
+  private final ECPrivateKeyParameters key;
+  private final AlgorithmIdentifier algorithm;
+  private final Supplier<Digest> digests;
+
+  private EcdsaSigner(ECPrivateKeyParameters key, AlgorithmIdentifier algorithm, Supplier<Digest> digests) {
+    this.key = key;
+    this.algorithm = algorithm;
+    this.digests = digests;
+  }
 
   /**
    * A signer for this key with SHA-256 or SHA-384 ({@code sha384}), or null when the key is not
-   * on P-256 or P-384 (the caller then signs through JCA). What it is given is digested as it is
-   * written, not buffered.
+   * on P-256 or P-384 (the caller then signs through JCA).
    */
   public static ContentSigner contentSigner(PrivateKey privateKey, boolean sha384) {
     if (!(privateKey instanceof ECPrivateKey ec)) return null;
     ECDomainParameters domain = matching(ec);
     if (domain == null) return null;
     if (PREPARED.size() > 64) PREPARED.clear(); // a few CA and responder keys; never grows without bound
-    ECPrivateKeyParameters key = PREPARED.computeIfAbsent(privateKey, k -> new ECPrivateKeyParameters(ec.getS(), domain));
-    // RFC 5758 §3.2: ecdsa-with-SHA256/384 carry no parameters
-    AlgorithmIdentifier algorithm = new AlgorithmIdentifier(
-        sha384 ? X9ObjectIdentifiers.ecdsa_with_SHA384 : X9ObjectIdentifiers.ecdsa_with_SHA256);
-    Supplier<Digest> digests = sha384 ? SHA384Digest::new : SHA256Digest::new;
-    Digest tbs = digests.get();
-    OutputStream out = new OutputStream() {
-      @Override
-      public void write(int b) {
-        tbs.update((byte) b);
-      }
+    EcdsaSigner prepared = PREPARED.computeIfAbsent(privateKey, k -> new EcdsaSigner(
+        new ECPrivateKeyParameters(ec.getS(), domain), null, null));
+    return sha384
+        ? new EcdsaSigner(prepared.key, new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA384), SHA384Digest::new).stream()
+        : new EcdsaSigner(prepared.key, new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256), SHA256Digest::new).stream();
+  }
 
-      @Override
-      public void write(byte[] b, int off, int len) {
-        tbs.update(b, off, len);
-      }
-    };
+  private ContentSigner stream() {
+    ByteArrayOutputStream tbs = new ByteArrayOutputStream(1024);
     return new ContentSigner() {
       @Override
       public AlgorithmIdentifier getAlgorithmIdentifier() {
-        return algorithm;
+        return algorithm; // RFC 5758 §3.2: ecdsa-with-SHA256/384 carry no parameters
       }
 
       @Override
       public OutputStream getOutputStream() {
-        return out;
+        return tbs;
       }
 
       @Override
       public byte[] getSignature() {
-        byte[] hash = new byte[tbs.getDigestSize()];
-        tbs.doFinal(hash, 0); // and resets it, for the next signature of a reused signer
+        Digest digest = digests.get();
+        byte[] data = tbs.toByteArray();
+        tbs.reset();
+        digest.update(data, 0, data.length);
+        byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
         ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(digests.get()));
         signer.init(true, key);
         BigInteger[] rs = signer.generateSignature(hash);

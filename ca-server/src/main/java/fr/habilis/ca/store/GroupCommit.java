@@ -30,8 +30,8 @@ import org.h2.mvstore.MVStore;
 final class GroupCommit {
   /** Transactions ended; the one that ends n-th needs a store begun after it ended. */
   private final AtomicLong ended = new AtomicLong();
-  /** Every transaction up to this count is in the file (written under the lock, read without it). */
-  private volatile long durable;
+  /** Guarded by this: every transaction up to this count is in the file. */
+  private long durable;
   private volatile MVStore store;
   /** Transactions begun and not yet committed: the store waits a little for them to join it. */
   private final AtomicInteger running = new AtomicInteger();
@@ -72,7 +72,6 @@ final class GroupCommit {
   void afterCommit(Connection c, boolean wrote) throws SQLException {
     long mine = wrote ? ended.incrementAndGet() : ended.get();
     running.decrementAndGet();
-    if (durable >= mine) return; // nothing pending (a read, or a store already covers it): no lock
     synchronized (this) {
       if (durable >= mine) return; // another thread's store began after this transaction ended
       // Transactions about to commit join this store rather than each writing their own chunk
